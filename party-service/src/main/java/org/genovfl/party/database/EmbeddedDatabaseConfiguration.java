@@ -1,0 +1,45 @@
+package org.genovfl.party.database;
+
+import javax.sql.DataSource;
+import org.genovfl.db.PartyDatabase;
+import org.genovfl.party.config.PartyProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
+
+/**
+ * Gives the party its own embedded PostgreSQL unless {@code spring.datasource.url} points
+ * it at an external server. Data lives in {@code <data-directory>/postgres} and survives
+ * restarts; Spring Boot's Flyway support migrates it at start-up either way.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(EmbeddedDatabaseConfiguration.NoExternalDataSource.class)
+class EmbeddedDatabaseConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    PartyDatabase partyDatabase(PartyProperties properties) {
+        var directory = properties.dataDirectory().resolve("postgres");
+        log.info("Starting embedded PostgreSQL with data in {}", directory.toAbsolutePath());
+        return PartyDatabase.embedded(directory, properties.database().port());
+    }
+
+    @Bean
+    DataSource dataSource(PartyDatabase database) {
+        return database.dataSource();
+    }
+
+    static final class NoExternalDataSource implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !StringUtils.hasText(context.getEnvironment().getProperty("spring.datasource.url"));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.genovfl.party.peer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import org.genovfl.party.config.PartyProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * The one way a party calls another: mutual TLS with this party's certificate, timeouts,
+ * retries with exponential backoff, and errors mapped to {@link PeerCallException}
+ * carrying an RFC 9457 problem detail.
+ *
+ * <p>Retries: a GET is retried on I/O failures and on 502/503/504. A POST is retried only
+ * when the connection could not be opened, so a request the peer may have acted on is
+ * never sent twice; protocol messages are bound to their run and round so a caller may
+ * safely repeat them itself. A TLS handshake failure is never retried: it is a trust
+ * problem, not a transient one. Thread-safe.
+ */
+public final class PartyClient {
+
+    private static final Logger log = LoggerFactory.getLogger(PartyClient.class);
+    private static final Set<Integer> TRANSIENT_STATUSES = Set.of(502, 503, 504);
+
+    private final HttpClient http;
+    private final PartyProperties.Client settings;
+    private final ObjectMapper json;
+
+    public PartyClient(SSLContext sslContext, PartyProperties.Client settings, ObjectMapper json) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.json = Objects.requireNonNull(json, "json");
+        if (settings.maxAttempts() < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+        this.http = HttpClient.newBuilder()
+                .sslContext(Objects.requireNonNull(sslContext, "sslContext"))
+                .connectTimeout(settings.connectTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** GETs {@code path} from {@code peer} and reads the JSON answer as {@code type}. */
+    public <T> T get(PartyProperties.Peer peer, String path, Class<T> type) {
+        HttpRequest request = request(peer, path).GET().build();
+        return readJson(peer, send(peer, request, true), type);
+    }
+
+    /** POSTs {@code body} as JSON to {@code path} at {@code peer} and reads the answer as {@code type}. */
+    public <T> T post(PartyProperties.Peer peer, String path, Object body, Class<T> type) {
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("request body cannot be written as JSON", e);
+        }
+        HttpRequest request = request(peer, path)
+                .header("Content-Type", MediaType.APPLICATION_JSON_VALUE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
+                .build();
+        return readJson(peer, send(peer, request, false), type);
+    }
+
+    private HttpRequest.Builder request(PartyProperties.Peer peer, String path) {
+        Objects.requireNonNull(peer, "peer");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': " + path);
+        }
+        URI base = peer.url();
+        return HttpRequest.newBuilder(base.resolve(path))
+                .timeout(settings.requestTimeout())
+                .header("Accept", MediaType.APPLICATION_JSON_VALUE + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    }
+
+    private HttpResponse<InputStream> send(PartyProperties.Peer peer, HttpRequest request, boolean idempotent) {
+        Duration backoff = settings.initialBackoff();
+        for (int attempt = 1; ; attempt++) {
+            boolean last = attempt >= settings.maxAttempts();
+            try {
+                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                if (idempotent && !last && TRANSIENT_STATUSES.contains(response.statusCode())) {
+                    response.body().close();
+                    log.info("{} answered {} to {} {}; retrying in {} ms (attempt {}/{})", peer.organisation(),
+                            response.statusCode(), request.method(), request.uri().getPath(), backoff.toMillis(),
+                            attempt, settings.maxAttempts());
+                } else {
+                    return response;
+                }
+            } catch (SSLHandshakeException e) {
+                throw unreachable(peer, request, "TLS handshake refused: " + e.getMessage(), e);
+            } catch (IOException e) {
+                boolean retryable = idempotent || e instanceof ConnectException;
+                if (last || !retryable) {
+                    throw unreachable(peer, request, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+                }
+                log.info("{} unreachable for {} {} ({}); retrying in {} ms (attempt {}/{})", peer.organisation(),
+                        request.method(), request.uri().getPath(), e.getClass().getSimpleName(), backoff.toMillis(),
+                        attempt, settings.maxAttempts());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw unreachable(peer, request, "interrupted", e);
+            }
+            sleep(backoff);
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    private <T> T readJson(PartyProperties.Peer peer, HttpResponse<InputStream> response, Class<T> type) {
+        try (InputStream body = response.body()) {
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return json.readValue(body, type);
+            }
+            ProblemDetail problem = readProblem(response, body);
+            throw new PeerCallException(peer.organisation(), problem, null);
+        } catch (IOException e) {
+            throw unreachable(peer, response.request(), "unreadable answer: " + e.getMessage(), e);
+        }
+    }
+
+    private ProblemDetail readProblem(HttpResponse<InputStream> response, InputStream body) throws IOException {
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        if (contentType.startsWith(MediaType.APPLICATION_PROBLEM_JSON_VALUE)) {
+            return json.readValue(body, ProblemDetail.class);
+        }
+        HttpStatus status = HttpStatus.resolve(response.statusCode());
+        ProblemDetail problem = ProblemDetail.forStatus(response.statusCode());
+        problem.setDetail("peer answered " + response.statusCode()
+                + (status == null ? "" : " " + status.getReasonPhrase()) + " without a problem detail");
+        return problem;
+    }
+
+    private static PeerCallException unreachable(PartyProperties.Peer peer, HttpRequest request, String why,
+            Throwable cause) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "Party " + peer.organisation() + " could not be reached for " + request.method() + " "
+                        + request.uri().getPath() + ": " + why);
+        problem.setTitle("Peer unreachable");
+        return new PeerCallException(peer.organisation(), problem, cause);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

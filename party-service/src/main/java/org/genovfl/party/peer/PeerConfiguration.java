@@ -1,0 +1,19 @@
+package org.genovfl.party.peer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.genovfl.party.config.PartyProperties;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class PeerConfiguration {
+
+    /** The SSL bundle holding this party's key and the trust store; the server uses it too. */
+    static final String SSL_BUNDLE = "party";
+
+    @Bean
+    PartyClient partyClient(SslBundles bundles, PartyProperties properties, ObjectMapper json) {
+        return new PartyClient(bundles.getBundle(SSL_BUNDLE).createSslContext(), properties.client(), json);
+    }
+}

@@ -1,0 +1,16 @@
+package org.genovfl.party.peer;
+
+import java.net.URI;
+import org.genovfl.party.config.PartyRole;
+
+/**
+ * One configured peer as this party sees it right now.
+ *
+ * @param authenticated both sides accepted each other's certificate and registration
+ * @param answeredAs the organisation named by the peer's own answer
+ * @param weAreSeenAs how the peer authenticated this party
+ * @param problem why the call failed, if it did
+ */
+public record PeerStatus(String organisation, PartyRole role, URI url, boolean authenticated, String answeredAs,
+        String weAreSeenAs, String problem) {
+}
