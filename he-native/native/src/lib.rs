@@ -1,7 +1,19 @@
 //! Native core of GenoVFL, loaded by the JVM through JNI.
 //!
-//! Every `Java_*` entry point converts a Rust error or panic into a Java exception: no
-//! input a Java caller can build may crash the JVM.
+//! One module per feature, each with its JNI entry points in a `*_jni` module:
+//! - [`ckks`] / [`ckks_jni`]: CKKS homomorphic encryption on Microsoft SEAL (via [`sealc`]);
+//! - (planned) `psi`: Ristretto255 group operations for private set intersection.
+//!
+//! Every `Java_*` entry point runs under [`jni_util::guard`], which converts a Rust error
+//! or panic into a Java exception: no input a Java caller can build may crash the JVM.
+
+// sealy builds Microsoft SEAL and links its C API statically; we call that API ourselves.
+use sealy as _;
+
+pub mod ckks;
+pub mod ckks_jni;
+pub mod jni_util;
+pub mod sealc;
 
 use jni::objects::JClass;
 use jni::sys::jstring;
@@ -14,7 +26,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// library is loaded and the JNI symbols resolve.
 #[no_mangle]
 pub extern "system" fn Java_org_genovfl_he_NativeLibrary_nativeVersion<'local>(
-    mut env: JNIEnv<'local>,
+    env: JNIEnv<'local>,
     _class: JClass<'local>,
 ) -> jstring {
     match env.new_string(format!("genovfl-native {VERSION}")) {
