@@ -1,0 +1,27 @@
+package org.genovfl.party.demo;
+
+import java.nio.file.Path;
+import org.genovfl.party.config.PartyRole;
+
+/**
+ * {@code ./genovfl start <party>} on a new machine: writes the demo CA, certificates and
+ * per-party configuration (see {@link DemoNetwork}) if they are not there yet.
+ */
+public final class DemoSetup {
+
+    private DemoSetup() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: DemoSetup <demo-directory>");
+            System.exit(2);
+        }
+        DemoNetwork network = DemoNetwork.openOrCreate(Path.of(args[0]), StudyDemo.DEFAULT_PORTS);
+        for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
+            System.out.printf("%-11s %-28s %s  config %s%n", role, DemoNetwork.ORGANISATIONS.get(role),
+                    network.url(role), network.propertiesFile(role));
+        }
+        System.out.println("accounts (admin, coordinator, regulator): " + network.directory().resolve("credentials.properties"));
+    }
+}

@@ -1,0 +1,176 @@
+package org.genovfl.party.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.security.pki.DemoCertificateAuthority;
+
+/**
+ * {@code ./genovfl demo}: a hospital, a lab and a coordinator on this machine, each its
+ * own process with its own database, run a study end to end and show what each step did.
+ *
+ * <p>Usage: {@code java -Dloader.main=org.genovfl.party.demo.StudyDemo -jar party-service.jar <demo-dir>}
+ */
+public final class StudyDemo {
+
+    static final Map<PartyRole, Integer> DEFAULT_PORTS = new EnumMap<>(Map.of(
+            PartyRole.HOSPITAL, 18443, PartyRole.LAB, 18444, PartyRole.COORDINATOR, 18445));
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final DemoNetwork network;
+    private final DemoConsole console = new DemoConsole(System.out);
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http;
+    private final List<PartyProcess> processes = new ArrayList<>();
+
+    private StudyDemo(DemoNetwork network) {
+        this.network = network;
+        this.http = HttpClient.newBuilder().sslContext(trustingDemoCa(network)).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: StudyDemo <demo-directory>");
+            System.exit(2);
+        }
+        DemoNetwork network = DemoNetwork.openOrCreate(Path.of(args[0]), DEFAULT_PORTS);
+        StudyDemo demo = new StudyDemo(network);
+        Thread stopper = new Thread(demo::stopAll, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        boolean ok;
+        try {
+            ok = demo.run();
+        } finally {
+            demo.stopAll();
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        }
+        System.exit(ok ? 0 : 1);
+    }
+
+    private boolean run() throws Exception {
+        console.title("GenoVFL demo: a hospital, a sequencing lab and a study coordinator");
+        console.line("configuration and data: %s", network.directory().toAbsolutePath());
+
+        console.step("Starting the three party services (each with its own embedded PostgreSQL)");
+        Path jar = ownJar();
+        long launched = System.nanoTime();
+        for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
+            processes.add(PartyProcess.start(network, role, jar));
+        }
+        for (PartyProcess process : processes) {
+            if (!awaitHealthy(process)) {
+                console.line("%s did not start; last lines of %s:", process.role(), process.log());
+                System.out.println(process.tail(40));
+                return false;
+            }
+            console.line("%-11s %-28s %s  ready %s after launch", process.role(), DemoNetwork.ORGANISATIONS.get(process.role()),
+                    network.url(process.role()), DemoConsole.seconds(Duration.ofNanos(System.nanoTime() - launched)));
+        }
+        console.done();
+
+        console.step("Mutual TLS: each party calls the other two with its certificate");
+        boolean allAuthenticated = true;
+        for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
+            JsonNode peers = getJson(role, "/api/peers", "admin");
+            for (JsonNode peer : peers) {
+                boolean ok = peer.path("authenticated").asBoolean();
+                allAuthenticated &= ok;
+                console.line("%-28s -> %-28s %s", DemoNetwork.ORGANISATIONS.get(role), peer.path("organisation").asText(),
+                        ok ? "authenticated both ways (seen as '" + peer.path("weAreSeenAs").asText() + "')"
+                                : "FAILED: " + peer.path("problem").asText());
+            }
+        }
+        console.done();
+        if (!allAuthenticated) {
+            return false;
+        }
+
+        console.step("Stopping the party services");
+        boolean clean = stopAll();
+        console.line(clean ? "all three stopped cleanly" : "a service had to be killed");
+        console.done();
+        console.line("");
+        console.line("Sign in to a party with the accounts in %s", network.directory().resolve("credentials.properties"));
+        return clean;
+    }
+
+    private boolean awaitHealthy(PartyProcess process) throws InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        URI health = network.url(process.role()).resolve("/actuator/health");
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                return false;
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(health).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("UP")) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    private JsonNode getJson(PartyRole role, String path, String account) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(network.url(role).resolve(path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (account + ":" + network.password(account)).getBytes(StandardCharsets.UTF_8)))
+                .GET().build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(role + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return json.readTree(response.body());
+    }
+
+    private synchronized boolean stopAll() {
+        boolean clean = true;
+        for (PartyProcess process : processes) {
+            clean &= process.stop(Duration.ofSeconds(30));
+        }
+        processes.clear();
+        return clean;
+    }
+
+    private static SSLContext trustingDemoCa(DemoNetwork network) {
+        try {
+            KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.storePassword().toCharArray());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext ssl = SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            return ssl;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot trust the demo CA", e);
+        }
+    }
+
+    private static Path ownJar() throws URISyntaxException {
+        String jar = System.getProperty("genovfl.jar");
+        if (jar != null) {
+            return Path.of(jar);
+        }
+        return Path.of(StudyDemo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+}
