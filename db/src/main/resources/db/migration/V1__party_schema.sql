@@ -245,15 +245,20 @@ CREATE TABLE model (
 -- Transactional outbox: a step writes its audit event here in its own transaction; a
 -- relay delivers it to the ledger exactly once. Payloads hold hashes, counts and ids of
 -- projects/runs only, never personal data.
+-- Events are numbered per (project, acting organisation) without gaps, so a ledger can
+-- refuse a missing or repeated step.
 CREATE TABLE audit_outbox (
-    id              BIGSERIAL PRIMARY KEY,
-    event_id        UUID        NOT NULL UNIQUE,
-    project_id      UUID,
-    event_type      TEXT        NOT NULL,
-    payload         JSONB       NOT NULL,
+    id                  BIGSERIAL PRIMARY KEY,
+    event_id            UUID        NOT NULL UNIQUE,
+    project_id          UUID        NOT NULL,
+    acting_organisation TEXT        NOT NULL,
+    sequence            BIGINT      NOT NULL,
+    event_type          TEXT        NOT NULL,
+    payload             JSONB       NOT NULL,
     created_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     attempts        INTEGER     NOT NULL DEFAULT 0,
     last_error      TEXT,
     delivered_at    TIMESTAMPTZ
 );
+CREATE UNIQUE INDEX audit_outbox_sequence ON audit_outbox (project_id, acting_organisation, sequence);
 CREATE INDEX audit_outbox_pending ON audit_outbox (id) WHERE delivered_at IS NULL;

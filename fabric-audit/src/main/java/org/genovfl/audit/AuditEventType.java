@@ -1,0 +1,11 @@
+package org.genovfl.audit;
+
+/** The steps of a study that leave a trace on the audit ledger. */
+public enum AuditEventType {
+    PROJECT_CREATED,
+    CONSENT_SNAPSHOT,
+    PSI_COMPLETED,
+    KEY_SETUP,
+    TRAINING_ROUND,
+    MODEL_RELEASED
+}

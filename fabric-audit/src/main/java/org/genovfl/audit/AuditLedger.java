@@ -1,0 +1,26 @@
+package org.genovfl.audit;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Where study steps are recorded for good. Two implementations: a Hyperledger Fabric
+ * channel (production) and an embedded hash-chained ledger in the party's PostgreSQL
+ * (demo default). Parties do not call {@link #append} in the middle of a step: they write
+ * to the transactional outbox, whose relay appends.
+ */
+public interface AuditLedger {
+
+    /**
+     * Records {@code event}. Appending an event whose id is already recorded is a no-op.
+     *
+     * @throws AuditException if the ledger refuses the event or cannot be reached
+     */
+    void append(AuditEvent event);
+
+    /** Every event of {@code projectId}, in the order recorded. */
+    List<AuditEvent> byProject(UUID projectId);
+
+    /** Every event naming {@code sha256} among its artifact hashes. */
+    List<AuditEvent> byArtifactHash(String sha256);
+}
