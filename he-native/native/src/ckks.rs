@@ -129,6 +129,8 @@ pub struct Context {
     key_parms: ParmsId,
     /// Parameter id of each data level, indexed by SEAL's chain index (0 = last level).
     levels: Vec<ParmsId>,
+    /// The last prime of each data level: what a rescale from that level divides by.
+    last_primes: Vec<u64>,
     degree: usize,
     /// Coefficient modulus bit sizes, key level last.
     bits: Vec<i32>,
@@ -174,6 +176,7 @@ impl Context {
                 evaluator: null_mut(),
                 key_parms: [0; 4],
                 levels: Vec::new(),
+                last_primes: Vec::new(),
                 degree: degree as usize,
                 bits: bits.to_vec(),
             });
@@ -185,25 +188,25 @@ impl Context {
             seal!(SEALContext_KeyParmsId(seal_ctx, ctx.key_parms.as_mut_ptr()))?;
             let mut data: Handle = null_mut();
             seal!(SEALContext_FirstContextData(seal_ctx, &mut data))?;
-            let mut chain: Vec<(u64, ParmsId)> = Vec::new();
+            let mut chain: Vec<(u64, ParmsId, u64)> = Vec::new();
             while !data.is_null() {
                 let (mut index, mut p, mut id) = (0u64, null_mut(), [0u64; 4]);
                 seal!(ContextData_ChainIndex(data, &mut index))?;
                 seal!(ContextData_Parms(data, &mut p))?;
-                let got = seal!(EncParams_GetParmsId(p, id.as_mut_ptr()));
+                let got = seal!(EncParams_GetParmsId(p, id.as_mut_ptr())).and_then(|()| last_prime(p));
                 // ContextData_Parms hands out a copy of the parameters.
                 seal!(EncParams_Destroy(p))?;
-                got?;
-                chain.push((index, id));
+                chain.push((index, id, got?));
                 let mut next: Handle = null_mut();
                 seal!(ContextData_NextContextData(data, &mut next))?;
                 data = next;
             }
-            chain.sort_by_key(|(i, _)| *i);
-            if chain.iter().enumerate().any(|(i, (index, _))| i as u64 != *index) || chain.is_empty() {
+            chain.sort_by_key(|(i, _, _)| *i);
+            if chain.iter().enumerate().any(|(i, (index, _, _))| i as u64 != *index) || chain.is_empty() {
                 return Err(Error::State("unexpected SEAL modulus chain".into()));
             }
-            ctx.levels = chain.into_iter().map(|(_, id)| id).collect();
+            ctx.last_primes = chain.iter().map(|(_, _, q)| *q).collect();
+            ctx.levels = chain.into_iter().map(|(_, id, _)| id).collect();
             seal!(CKKSEncoder_Create(seal_ctx, &mut ctx.encoder))?;
             seal!(Evaluator_Create(seal_ctx, &mut ctx.evaluator))?;
             Ok(ctx)
@@ -216,6 +219,31 @@ impl Context {
             }
         }
         result
+    }
+
+    /// `dest` = `a` brought down to `level` with scale exactly `scale`, ready to be added
+    /// to a ciphertext at that level and scale. From a higher level this costs one
+    /// multiplication by the constant 1 encoded at the scale that makes the following
+    /// rescale land exactly on `scale` (Δ' = scale · q / a.scale, q the prime dropped).
+    pub fn match_level(&self, a: Handle, level: usize, scale: f64, dest: Handle) -> Result<(), Error> {
+        let from = self.ciphertext_level(a)?;
+        let mut a_scale = 0f64;
+        seal!(Ciphertext_Scale(a, &mut a_scale))?;
+        if from < level {
+            return Err(Error::Argument(format!("cannot raise a ciphertext from level {from} to {level}")));
+        }
+        if from == level {
+            if (a_scale - scale).abs() > scale * 1e-12 {
+                return Err(Error::Argument("same level but different scales: cannot match without a level".into()));
+            }
+            return self.mod_switch(a, level, dest);
+        }
+        self.mod_switch(a, level + 1, dest)?;
+        let factor_scale = scale * self.last_primes[level + 1] as f64 / a_scale;
+        let one = self.encode_constant(1.0, level + 1, factor_scale)?;
+        self.binary(BinaryOp::MultiplyPlain, dest, one.h, dest)?;
+        self.rescale(dest, dest)?;
+        seal!(Ciphertext_SetScale(dest, scale))
     }
 
     fn parameter_error(&self) -> String {
@@ -385,16 +413,17 @@ impl Context {
 
     // ----- serialization -----
 
-    /// SEAL's serialization of `h`, compressed with zstd.
-    pub fn save(kind: Kind, h: Handle) -> Result<Vec<u8>, Error> {
+    /// SEAL's serialization of `h`, compressed with zstd unless `compress` is false.
+    pub fn save(kind: Kind, h: Handle, compress: bool) -> Result<Vec<u8>, Error> {
+        let mode = if compress { COMPR_ZSTD } else { COMPR_NONE };
         let mut size = 0i64;
         let mut written = 0i64;
         let (c, mut buf);
         macro_rules! save_with {
             ($size:ident, $save:ident) => {{
-                seal!($size(h, COMPR_ZSTD, &mut size))?;
+                seal!($size(h, mode, &mut size))?;
                 buf = vec![0u8; size as usize];
-                c = seal!($save(h, buf.as_mut_ptr(), size as u64, COMPR_ZSTD, &mut written));
+                c = seal!($save(h, buf.as_mut_ptr(), size as u64, mode, &mut written));
             }};
         }
         match kind {
@@ -497,6 +526,23 @@ impl Context {
     pub fn key_parms_id(&self) -> ParmsId {
         self.key_parms
     }
+}
+
+fn last_prime(parms: Handle) -> Result<u64, Error> {
+    let mut len = 0u64;
+    seal!(EncParams_GetCoeffModulus(parms, &mut len, null_mut()))?;
+    let mut moduli: Vec<Handle> = vec![null_mut(); len as usize];
+    seal!(EncParams_GetCoeffModulus(parms, &mut len, moduli.as_mut_ptr()))?;
+    let mut value = 0u64;
+    let got = match moduli.last() {
+        Some(&m) => seal!(Modulus_Value(m, &mut value)),
+        None => Err(Error::State("empty coefficient modulus".into())),
+    };
+    for m in moduli {
+        // SAFETY: EncParams_GetCoeffModulus allocated each with new.
+        unsafe { Modulus_Destroy(m) };
+    }
+    got.map(|()| value)
 }
 
 /// The CKKS operations of [`Context::binary`].

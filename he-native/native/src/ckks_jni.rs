@@ -6,12 +6,12 @@
 //! overwritten (and may equal an input, for in-place use). They return the handle written.
 
 use jni::objects::{JByteArray, JClass, JDoubleArray, JIntArray};
-use jni::sys::{jbyteArray, jdouble, jdoubleArray, jint, jlong};
+use jni::sys::{jboolean, jbyteArray, jdouble, jdoubleArray, jint, jlong};
 use jni::JNIEnv;
 
 use crate::ckks::{BinaryOp, Context, Kind, Obj};
 use crate::jni_util::{guard, Error};
-use crate::sealc::{check, Ciphertext_Scale, Ciphertext_SetScale, Ciphertext_Size, Handle, Plaintext_Scale};
+use crate::sealc::{check, Ciphertext_Scale, Ciphertext_Size, Handle, Plaintext_Scale};
 
 fn h(v: jlong) -> Handle {
     v as usize as Handle
@@ -165,11 +165,11 @@ jni_fn!(Java_org_genovfl_he_CkksNative_binary(env, c: jlong, op: jint, a: jlong,
     into_dest(dest, |d| ctx.binary(op, h(a), h(b), d))
 });
 
-jni_fn!(Java_org_genovfl_he_CkksNative_constant(env, c: jlong, multiply: bool, a: jlong, value: jdouble, scale: jdouble, dest: jlong) -> jlong {
+jni_fn!(Java_org_genovfl_he_CkksNative_constant(env, c: jlong, multiply: jboolean, a: jlong, value: jdouble, scale: jdouble, dest: jlong) -> jlong {
     let ctx = ctx(c)?;
     let level = ctx.ciphertext_level(h(a))?;
     let pt = ctx.encode_constant(value, level, scale)?;
-    let op = if multiply { BinaryOp::MultiplyPlain } else { BinaryOp::AddPlain };
+    let op = if multiply != 0 { BinaryOp::MultiplyPlain } else { BinaryOp::AddPlain };
     into_dest(dest, |d| ctx.binary(op, h(a), pt.handle(), d))
 });
 
@@ -191,6 +191,11 @@ jni_fn!(Java_org_genovfl_he_CkksNative_rescale(env, c: jlong, a: jlong, dest: jl
 jni_fn!(Java_org_genovfl_he_CkksNative_modSwitch(env, c: jlong, a: jlong, level: jint, dest: jlong) -> jlong {
     let ctx = ctx(c)?;
     into_dest(dest, |d| ctx.mod_switch(h(a), level as usize, d))
+});
+
+jni_fn!(Java_org_genovfl_he_CkksNative_matchLevel(env, c: jlong, a: jlong, level: jint, scale: jdouble, dest: jlong) -> jlong {
+    let ctx = ctx(c)?;
+    into_dest(dest, |d| ctx.match_level(h(a), level as usize, scale, d))
 });
 
 jni_fn!(Java_org_genovfl_he_CkksNative_modSwitchPlain(env, c: jlong, pt: jlong, level: jint) -> jlong {
@@ -226,10 +231,6 @@ jni_fn!(Java_org_genovfl_he_CkksNative_ciphertextScale(env, ct: jlong) -> jdoubl
     Ok(scale)
 });
 
-jni_fn!(Java_org_genovfl_he_CkksNative_setCiphertextScale(env, ct: jlong, scale: jdouble) -> () {
-    // SAFETY: ct is a live ciphertext.
-    check(unsafe { Ciphertext_SetScale(h(ct), scale) }, "Ciphertext_SetScale")
-});
 
 jni_fn!(Java_org_genovfl_he_CkksNative_plaintextLevel(env, c: jlong, pt: jlong) -> jint {
     Ok(ctx(c)?.plaintext_level(h(pt))? as jint)
@@ -242,12 +243,20 @@ jni_fn!(Java_org_genovfl_he_CkksNative_plaintextScale(env, pt: jlong) -> jdouble
     Ok(scale)
 });
 
-jni_fn!(Java_org_genovfl_he_CkksNative_save(env, kind: jint, handle: jlong) -> jbyteArray {
-    let bytes = Context::save(Kind::from_i32(kind)?, h(handle))?;
+jni_fn!(Java_org_genovfl_he_CkksNative_save(env, kind: jint, handle: jlong, compress: jboolean, prefix: JByteArray<'local>) -> jbyteArray {
+    let mut bytes = env.convert_byte_array(&prefix)?;
+    bytes.extend_from_slice(&Context::save(Kind::from_i32(kind)?, h(handle), compress != 0)?);
     Ok(env.byte_array_from_slice(&bytes)?.into_raw())
 });
 
-jni_fn!(Java_org_genovfl_he_CkksNative_load(env, c: jlong, kind: jint, bytes: JByteArray<'local>) -> jlong {
-    let bytes = env.convert_byte_array(&bytes)?;
-    Ok(raw(ctx(c)?.load(Kind::from_i32(kind)?, &bytes)?))
+jni_fn!(Java_org_genovfl_he_CkksNative_load(env, c: jlong, kind: jint, bytes: JByteArray<'local>, offset: jint) -> jlong {
+    let len = env.get_array_length(&bytes)?;
+    if offset < 0 || offset > len {
+        return Err(Error::Argument(format!("offset {offset} outside 0..{len}")));
+    }
+    let mut buf = vec![0i8; (len - offset) as usize];
+    env.get_byte_array_region(&bytes, offset, &mut buf)?;
+    // SAFETY: i8 and u8 have the same layout.
+    let buf: &[u8] = unsafe { std::slice::from_raw_parts(buf.as_ptr() as *const u8, buf.len()) };
+    Ok(raw(ctx(c)?.load(Kind::from_i32(kind)?, buf)?))
 });

@@ -14,12 +14,15 @@ use crate::jni_util::Error;
 pub type Handle = *mut c_void;
 pub type HResult = c_long;
 
+// sealc defines HRESULT as `long` and its codes as `0x8...L` literals: on LP64 Linux those
+// are *positive* 64-bit values, so SEAL's own FAILED(hr) (hr < 0) test would miss them.
+// Only S_OK means success here.
 pub const S_OK: HResult = 0;
-const E_POINTER: HResult = 0x8000_4003u32 as i32 as HResult;
-const E_INVALIDARG: HResult = 0x8007_0057u32 as i32 as HResult;
-const E_OUTOFMEMORY: HResult = 0x8007_000Eu32 as i32 as HResult;
-const COR_E_IO: HResult = 0x8013_1620u32 as i32 as HResult;
-const COR_E_INVALIDOPERATION: HResult = 0x8013_1509u32 as i32 as HResult;
+const E_POINTER: HResult = 0x8000_4003;
+const E_INVALIDARG: HResult = 0x8007_0057;
+const E_OUTOFMEMORY: HResult = 0x8007_000E;
+const COR_E_IO: HResult = 0x8013_1620;
+const COR_E_INVALIDOPERATION: HResult = 0x8013_1509;
 
 /// SEAL's `scheme_type::ckks`.
 pub const SCHEME_CKKS: u8 = 0x2;
@@ -35,7 +38,7 @@ pub const COMPR_ZSTD: u8 = 2;
 /// `E_INVALIDARG`; everything else is a failure on our side.
 pub fn check(hr: HResult, what: &str) -> Result<(), Error> {
     match hr {
-        h if h >= 0 => Ok(()),
+        S_OK => Ok(()),
         E_INVALIDARG => Err(Error::Argument(format!("SEAL refused {what}: invalid argument"))),
         COR_E_INVALIDOPERATION => Err(Error::Argument(format!("SEAL refused {what}: invalid operation"))),
         COR_E_IO => Err(Error::State(format!("SEAL failed in {what}: I/O error"))),
@@ -63,6 +66,8 @@ extern "C" {
     pub fn ContextData_NextContextData(this: Handle, out: *mut Handle) -> HResult;
     pub fn ContextData_Parms(this: Handle, out: *mut Handle) -> HResult;
     pub fn ContextData_ChainIndex(this: Handle, index: *mut u64) -> HResult;
+    pub fn EncParams_GetCoeffModulus(this: Handle, length: *mut u64, coeffs: *mut Handle) -> HResult;
+    pub fn Modulus_Value(this: Handle, value: *mut u64) -> HResult;
     pub fn EncParams_GetParmsId(this: Handle, parms_id: *mut u64) -> HResult;
 
     pub fn CKKSEncoder_Create(context: Handle, out: *mut Handle) -> HResult;
