@@ -18,6 +18,19 @@ public interface AuditLedger {
      */
     void append(AuditEvent event);
 
+    /**
+     * Records {@code events} in order, as the outbox relay delivers a batch. The default
+     * appends one by one; implementations may commit a batch at once.
+     *
+     * @throws AuditException naming (by {@link AuditException#eventId()}) the first event not
+     *     recorded; every event before it is recorded
+     */
+    default void appendAll(List<AuditEvent> events) {
+        for (AuditEvent event : events) {
+            append(event);
+        }
+    }
+
     /** Every event of {@code projectId}, in the order recorded. */
     List<AuditEvent> byProject(UUID projectId);
 
