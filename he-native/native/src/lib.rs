@@ -13,6 +13,7 @@ use sealy as _;
 pub mod ckks;
 pub mod ckks_jni;
 pub mod jni_util;
+pub mod psi;
 pub mod sealc;
 
 use jni::objects::JClass;
