@@ -1,0 +1,113 @@
+package org.genovfl.vfl;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.genovfl.vfl.math.Metrics;
+import org.genovfl.vfl.protocol.Coordinator;
+import org.genovfl.vfl.protocol.FeatureHolder;
+import org.genovfl.vfl.protocol.LabelHolder;
+import org.genovfl.vfl.protocol.Messages.EncryptedResiduals;
+import org.genovfl.vfl.protocol.Messages.EncryptedScores;
+import org.genovfl.vfl.protocol.Messages.EpochDecision;
+import org.genovfl.vfl.protocol.Messages.MaskedGradient;
+import org.genovfl.vfl.protocol.Messages.ValidationReport;
+import org.genovfl.vfl.protocol.RoundId;
+
+/**
+ * Runs the three roles of a vertical logistic-regression run in one process, passing the
+ * same serialized messages the party services exchange over mutual TLS. For tests,
+ * benchmarks and as the reference order of messages; the party service drives the same
+ * roles over the network.
+ */
+public final class LocalTrainingRun {
+
+    /** One epoch's outcome as the hospital and coordinator see it. */
+    public record Epoch(int epoch, ValidationReport validation, EpochDecision decision, long messageBytes) {
+    }
+
+    /** The run's outcome: each party's coefficients (standardised scale) and the per-epoch history. */
+    public record Result(double[] hospitalWeights, List<double[]> labWeights, List<Epoch> epochs, int bestEpoch,
+            Metrics.Report finalReport) {
+    }
+
+    private LocalTrainingRun() {
+    }
+
+    /**
+     * @param clinical the hospital's feature columns, one row per aligned patient
+     * @param labels 0/1 outcome per aligned patient
+     * @param labFeatures each lab's feature columns, same rows
+     */
+    public static Result train(double[][] clinical, double[] labels, List<double[][]> labFeatures, TrainingConfig config,
+            Consumer<Epoch> progress) {
+        UUID runId = UUID.randomUUID();
+        Set<String> holders = new LinkedHashSet<>();
+        holders.add("hospital");
+        for (int k = 0; k < labFeatures.size(); k++) {
+            holders.add("lab-" + k);
+        }
+        int maxFeatures = clinical[0].length + 1;
+        for (double[][] lab : labFeatures) {
+            maxFeatures = Math.max(maxFeatures, lab[0].length);
+        }
+        int featuresPerBlock = Math.min(16, Integer.highestOneBit(Math.max(1, maxFeatures - 1)) << 1);
+        List<FeatureHolder> labs = new ArrayList<>();
+        try (Coordinator coordinator = new Coordinator(runId, config, "hospital", holders, featuresPerBlock);
+                LabelHolder hospital = new LabelHolder("hospital", clinical, labels, labFeatures.size(), config,
+                        coordinator.keySetup())) {
+            for (int k = 0; k < labFeatures.size(); k++) {
+                labs.add(new FeatureHolder("lab-" + k, labFeatures.get(k), config, coordinator.keySetup()));
+            }
+            CohortSplit split = CohortSplit.of(labels.length, config);
+            List<Epoch> epochs = new ArrayList<>();
+            for (int epoch = 0; !coordinator.finished(); epoch++) {
+                long bytes = 0;
+                for (int batch = 0; batch < split.batchesPerEpoch(); batch++) {
+                    RoundId round = new RoundId(runId, epoch, batch);
+                    coordinator.beginRound(round);
+                    List<EncryptedScores> scores = new ArrayList<>();
+                    for (FeatureHolder lab : labs) {
+                        scores.add(lab.scores(round));
+                    }
+                    EncryptedResiduals residuals = hospital.residuals(round, scores);
+                    for (FeatureHolder lab : labs) {
+                        MaskedGradient g = lab.gradient(residuals);
+                        bytes += size(g.ciphertexts());
+                        lab.applyGradient(coordinator.decrypt(g));
+                    }
+                    MaskedGradient own = hospital.gradient(round);
+                    bytes += size(own.ciphertexts());
+                    hospital.applyGradient(coordinator.decrypt(own));
+                    bytes += scores.stream().mapToLong(s -> size(s.ciphertexts())).sum()
+                            + size(residuals.ciphertexts()) * labs.size();
+                }
+                RoundId validation = RoundId.validation(runId, epoch);
+                coordinator.beginRound(validation);
+                List<EncryptedScores> scores = new ArrayList<>();
+                for (FeatureHolder lab : labs) {
+                    scores.add(lab.validationScores(validation));
+                }
+                ValidationReport report = hospital.validationReport(
+                        coordinator.decrypt(hospital.maskedValidationScores(validation, scores)));
+                EpochDecision decision = coordinator.decide(report);
+                hospital.onDecision(decision);
+                labs.forEach(lab -> lab.onDecision(decision));
+                Epoch outcome = new Epoch(epoch, report, decision, bytes);
+                epochs.add(outcome);
+                progress.accept(outcome);
+            }
+            List<double[]> labWeights = labs.stream().map(FeatureHolder::finalWeights).toList();
+            return new Result(hospital.finalWeights(), labWeights, epochs, coordinator.bestEpoch(), hospital.lastReport());
+        } finally {
+            labs.forEach(FeatureHolder::close);
+        }
+    }
+
+    private static long size(List<byte[]> ciphertexts) {
+        return ciphertexts.stream().mapToLong(b -> b.length).sum();
+    }
+}

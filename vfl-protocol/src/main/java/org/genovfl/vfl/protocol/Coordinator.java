@@ -1,0 +1,217 @@
+package org.genovfl.vfl.protocol;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.genovfl.he.Ciphertext;
+import org.genovfl.he.CkksContext;
+import org.genovfl.he.CkksParameters;
+import org.genovfl.he.Decryptor;
+import org.genovfl.he.GaloisKeys;
+import org.genovfl.he.KeyGenerator;
+import org.genovfl.he.PublicKey;
+import org.genovfl.he.RelinKeys;
+import org.genovfl.he.SecretKey;
+import org.genovfl.vfl.TrainingConfig;
+import org.genovfl.vfl.he.EncryptedAlgebra;
+import org.genovfl.vfl.he.SlotLayout;
+import org.genovfl.vfl.protocol.Messages.EpochDecision;
+import org.genovfl.vfl.protocol.Messages.KeySetup;
+import org.genovfl.vfl.protocol.Messages.MaskedGradient;
+import org.genovfl.vfl.protocol.Messages.MaskedScores;
+import org.genovfl.vfl.protocol.Messages.MaskedValues;
+import org.genovfl.vfl.protocol.Messages.ValidationReport;
+
+/**
+ * The coordinator's role: it makes a fresh key set per run, keeps the secret key, decrypts
+ * only masked messages — each at most once — and decides when training stops.
+ *
+ * <p>What it returns from a decryption is hardened against key-recovery attacks on CKKS
+ * decryptions (Li and Micciancio, EUROCRYPT 2021): decoded values only, with Gaussian
+ * noise of standard deviation {@value #FLOODING_SIGMA} added and then rounded to a grid of
+ * 2^-24, which drowns the ciphertext's own error (about 1e-8 here). The requester never
+ * knows the exact plaintext either: it is its gradient or score plus a mask, and the
+ * gradient itself depends on the encrypted residual it cannot see.
+ */
+public final class Coordinator implements AutoCloseable {
+
+    /** Standard deviation of the noise added to every decrypted slot. */
+    public static final double FLOODING_SIGMA = 0x1p-20;
+    private static final double GRID = 0x1p24;
+
+    /** The parameters of a run: N = 16384, q = 60 + 40 + 40 + 40 (+ 60 special) = 240 bits ≤ 438: depth 3. */
+    public static CkksParameters runParameters() {
+        return CkksParameters.builder().polyModulusDegree(16384).coeffModulusBits(60, 40, 40, 40, 60)
+                .scale(Math.pow(2, 40)).build();
+    }
+
+    enum State { TRAINING, FINISHED }
+
+    private final UUID runId;
+    private final TrainingConfig config;
+    private final Set<String> dataHolders;
+    private final String labelHolder;
+    private final CkksContext context;
+    private final SecretKey secretKey;
+    private final Decryptor decryptor;
+    private final KeySetup keySetup;
+    private final Set<String> decryptedThisRound = new HashSet<>();
+    private final SecureRandom random = new SecureRandom();
+    private RoundId currentRound;
+    private State state = State.TRAINING;
+    private double bestLoss = Double.POSITIVE_INFINITY;
+    private int bestEpoch = -1;
+    private int epochsWithoutImprovement;
+    private final List<ValidationReport> history = new ArrayList<>();
+
+    /**
+     * @param labelHolder name of the hospital
+     * @param dataHolders names of every party that may send a masked gradient (hospital and labs)
+     * @param featuresPerBlock f of the slot layout, a power of two
+     */
+    public Coordinator(UUID runId, TrainingConfig config, String labelHolder, Set<String> dataHolders,
+            int featuresPerBlock) {
+        this.runId = runId;
+        this.config = config;
+        this.labelHolder = labelHolder;
+        this.dataHolders = Set.copyOf(dataHolders);
+        if (!dataHolders.contains(labelHolder)) {
+            throw new IllegalArgumentException("the label holder must be one of the data holders");
+        }
+        CkksParameters parameters = runParameters();
+        this.context = CkksContext.create(parameters);
+        SlotLayout layout = new SlotLayout(context.slotCount(), featuresPerBlock);
+        try (KeyGenerator generator = context.keyGenerator();
+                PublicKey publicKey = generator.publicKey();
+                RelinKeys relinKeys = generator.relinKeys();
+                GaloisKeys galoisKeys = generator.galoisKeys(layout.foldSteps())) {
+            this.secretKey = generator.secretKey();
+            this.keySetup = new KeySetup(runId, parameters.toBytes(), publicKey.toBytes(), relinKeys.toBytes(),
+                    galoisKeys.toBytes(), featuresPerBlock);
+        }
+        this.decryptor = context.decryptor(secretKey);
+    }
+
+    public KeySetup keySetup() {
+        return keySetup;
+    }
+
+    /** Opens a round: from now on each data holder may have its gradient decrypted once. */
+    public void beginRound(RoundId round) {
+        requireTraining(round);
+        currentRound = round;
+        decryptedThisRound.clear();
+    }
+
+    /** Decrypts a masked gradient of the current round, once per sender. */
+    public MaskedValues decrypt(MaskedGradient gradient) {
+        checkRequest(gradient.round(), gradient.sender());
+        return new MaskedValues(gradient.round(), gradient.sender(), decryptAll(gradient.round(), gradient.ciphertexts()));
+    }
+
+    /** Decrypts the hospital's masked validation scores of the current epoch, once. */
+    public MaskedValues decrypt(MaskedScores scores) {
+        if (!scores.round().isValidation()) {
+            throw new TrainingException(scores.round(), "masked scores are only decrypted for validation");
+        }
+        checkRequest(scores.round(), labelHolder);
+        return new MaskedValues(scores.round(), labelHolder, decryptAll(scores.round(), scores.ciphertexts()));
+    }
+
+    /** Early stopping on the validation log-loss, and the cap on epochs. */
+    public EpochDecision decide(ValidationReport report) {
+        if (!report.round().equals(currentRound) || !report.round().isValidation()) {
+            throw new TrainingException(report.round(), "validation report for a round that is not open");
+        }
+        history.add(report);
+        int epoch = report.round().epoch();
+        if (report.logLoss() < bestLoss - config.minDelta()) {
+            bestLoss = report.logLoss();
+            bestEpoch = epoch;
+            epochsWithoutImprovement = 0;
+        } else {
+            epochsWithoutImprovement++;
+        }
+        String reason = null;
+        if (epochsWithoutImprovement >= config.patience()) {
+            reason = "no improvement of validation log-loss for " + config.patience() + " epochs";
+        } else if (epoch + 1 >= config.maxEpochs()) {
+            reason = "reached " + config.maxEpochs() + " epochs";
+        }
+        if (reason != null) {
+            state = State.FINISHED;
+        }
+        return new EpochDecision(report.round(), reason != null, bestEpoch, reason);
+    }
+
+    public List<ValidationReport> history() {
+        return List.copyOf(history);
+    }
+
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+
+    public boolean finished() {
+        return state == State.FINISHED;
+    }
+
+    /** Restores the stopping rule's state when a coordinator resumes a run. */
+    public void restoreHistory(List<ValidationReport> reports) {
+        for (ValidationReport report : reports) {
+            currentRound = report.round();
+            decide(report);
+        }
+        currentRound = null;
+    }
+
+    private List<double[]> decryptAll(RoundId round, List<byte[]> wire) {
+        List<double[]> values = new ArrayList<>(wire.size());
+        for (byte[] bytes : wire) {
+            try (Ciphertext c = context.loadCiphertext(bytes)) {
+                double[] decoded = decryptor.decryptValues(c);
+                for (int i = 0; i < decoded.length; i++) {
+                    double flooded = decoded[i] + random.nextGaussian() * FLOODING_SIGMA;
+                    decoded[i] = Math.rint(flooded * GRID) / GRID;
+                }
+                values.add(decoded);
+            } catch (IllegalArgumentException e) {
+                throw new TrainingException(round, "refused a ciphertext that does not load under this run's keys", e);
+            }
+        }
+        return values;
+    }
+
+    private void checkRequest(RoundId round, String sender) {
+        requireTraining(round);
+        if (!round.equals(currentRound)) {
+            throw new TrainingException(round, "decryption requested for a round that is not open (open: " + currentRound + ")");
+        }
+        if (!dataHolders.contains(sender)) {
+            throw new TrainingException(round, "decryption requested by an unknown party");
+        }
+        if (!decryptedThisRound.add(sender)) {
+            throw new TrainingException(round, sender + " already had its message of this round decrypted");
+        }
+    }
+
+    private void requireTraining(RoundId round) {
+        if (!round.runId().equals(runId)) {
+            throw new TrainingException(round, "message belongs to another run");
+        }
+        if (state != State.TRAINING) {
+            throw new TrainingException(round, "training has finished");
+        }
+    }
+
+    /** Erases the secret key: after the run nothing it encrypted can be decrypted. */
+    @Override
+    public void close() {
+        decryptor.close();
+        secretKey.close();
+        context.close();
+    }
+}

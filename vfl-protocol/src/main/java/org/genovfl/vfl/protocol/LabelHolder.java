@@ -1,0 +1,185 @@
+package org.genovfl.vfl.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.genovfl.he.Ciphertext;
+import org.genovfl.vfl.TrainingConfig;
+import org.genovfl.vfl.he.EncryptedAlgebra;
+import org.genovfl.vfl.math.Metrics;
+import org.genovfl.vfl.math.SigmoidPolynomial;
+import org.genovfl.vfl.protocol.Messages.EncryptedResiduals;
+import org.genovfl.vfl.protocol.Messages.EncryptedScores;
+import org.genovfl.vfl.protocol.Messages.KeySetup;
+import org.genovfl.vfl.protocol.Messages.MaskedGradient;
+import org.genovfl.vfl.protocol.Messages.MaskedScores;
+import org.genovfl.vfl.protocol.Messages.MaskedValues;
+import org.genovfl.vfl.protocol.Messages.ValidationReport;
+
+/**
+ * The hospital's role: it holds the label, clinical features and the intercept. Per batch
+ * it adds its own score to the labs' encrypted scores, evaluates the residual σ̃(z) − y
+ * under encryption, sends it to the labs, and sends its own masked encrypted gradient to
+ * the coordinator. Per epoch it learns the validation scores (masked through the
+ * coordinator) and reports aggregate metrics.
+ */
+public final class LabelHolder extends DataHolder {
+
+    private final double[] labels;
+    private final int labCount;
+    private final SigmoidPolynomial sigmoid;
+    private List<Ciphertext> pendingResiduals = List.of();
+    private RoundId residualRound;
+    private double[] pendingScoreMask;
+    private RoundId pendingValidation;
+    private Metrics.Report lastReport;
+
+    /**
+     * @param labels 0/1 outcome per aligned row
+     * @param labCount how many labs send scores each round
+     */
+    public LabelHolder(String name, double[][] clinical, double[] labels, int labCount, TrainingConfig config,
+            KeySetup setup) {
+        super(name, clinical, true, config, setup);
+        if (labels.length != clinical.length) {
+            throw new IllegalArgumentException("labels and features differ in rows");
+        }
+        this.labels = labels.clone();
+        this.labCount = labCount;
+        this.sigmoid = SigmoidPolynomial.fit(config.sigmoidInterval());
+    }
+
+    /** The encrypted residuals of the batch, from every lab's encrypted scores. */
+    public EncryptedResiduals residuals(RoundId round, List<EncryptedScores> labScores) {
+        if (state != State.READY || round.isValidation()) {
+            throw new TrainingException(round, name + " cannot compute residuals: state " + state);
+        }
+        checkScores(round, labScores);
+        int[] batch = split.batch(round.epoch(), round.batch());
+        double[] ownScores = lookaheadScores(batch);
+        double[] y = new double[batch.length];
+        for (int k = 0; k < batch.length; k++) {
+            y[k] = labels[batch[k]];
+        }
+        List<Ciphertext> summed = sumLabScores(labScores);
+        List<Ciphertext> residuals = new ArrayList<>(summed.size());
+        try {
+            for (int block = 0; block < summed.size(); block++) {
+                residuals.add(algebra.residual(summed.get(block), keys.layout().replicate(ownScores, block),
+                        keys.layout().replicate(y, block), sigmoid, keys.relinKeys()));
+            }
+        } finally {
+            summed.forEach(Ciphertext::close);
+        }
+        pendingResiduals = residuals;
+        residualRound = round;
+        List<byte[]> wire = new ArrayList<>(residuals.size());
+        for (Ciphertext c : residuals) {
+            wire.add(c.toBytes());
+        }
+        return new EncryptedResiduals(round, wire);
+    }
+
+    /** The hospital's own masked encrypted gradient (clinical features and intercept). */
+    public MaskedGradient gradient(RoundId round) {
+        if (!round.equals(residualRound)) {
+            throw new TrainingException(round, name + " has no residuals for this round");
+        }
+        try {
+            return maskedGradient(round, pendingResiduals);
+        } finally {
+            pendingResiduals.forEach(Ciphertext::close);
+            pendingResiduals = List.of();
+            residualRound = null;
+        }
+    }
+
+    /** Validation scores z = z_H + Σ z_L, masked in every slot, for the coordinator to decrypt. */
+    public MaskedScores maskedValidationScores(RoundId round, List<EncryptedScores> labScores) {
+        if (!round.isValidation() || state != State.READY) {
+            throw new TrainingException(round, name + " is not ready for validation");
+        }
+        checkScores(round, labScores);
+        List<Ciphertext> summed = sumLabScores(labScores);
+        double[] own = currentScores(split.validation());
+        int slots = keys.layout().slots();
+        double[] mask = algebra.freshMask(EncryptedAlgebra.SCORE_MASK);
+        List<Ciphertext> masked = new ArrayList<>();
+        for (int block = 0; block < summed.size(); block++) {
+            double[] plain = mask.clone();
+            for (int i = 0; i < slots && block * slots + i < own.length; i++) {
+                plain[i] += own[block * slots + i];
+            }
+            masked.add(algebra.addPlain(summed.get(block), plain));
+            summed.get(block).close();
+        }
+        pendingScoreMask = mask;
+        pendingValidation = round;
+        return new MaskedScores(round, EncryptedAlgebra.toWire(masked));
+    }
+
+    /** Unmasks the validation scores, evaluates them against the labels, and reports aggregates. */
+    public ValidationReport validationReport(MaskedValues answer) {
+        if (!answer.round().equals(pendingValidation)) {
+            throw new TrainingException(answer.round(), name + " has no validation pending for this round");
+        }
+        int[] rows = split.validation();
+        double[] probabilities = new double[rows.length];
+        double[] y = new double[rows.length];
+        int slots = keys.layout().slots();
+        int outside = 0;
+        for (int k = 0; k < rows.length; k++) {
+            double z = answer.values().get(k / slots)[k % slots] - pendingScoreMask[k % slots];
+            outside += Math.abs(z) > sigmoid.interval() ? 1 : 0;
+            probabilities[k] = SigmoidPolynomial.sigmoid(z);
+            y[k] = labels[rows[k]];
+        }
+        java.util.Arrays.fill(pendingScoreMask, 0);
+        pendingValidation = null;
+        lastReport = Metrics.evaluate(probabilities, y);
+        return new ValidationReport(answer.round(), lastReport.auc().value(), lastReport.logLoss(),
+                lastReport.accuracy(), (double) outside / rows.length);
+    }
+
+    /** The full evaluation (AUC with CI, calibration) of the last validation. */
+    public Metrics.Report lastReport() {
+        return lastReport;
+    }
+
+    private List<Ciphertext> sumLabScores(List<EncryptedScores> labScores) {
+        List<Ciphertext> sum = algebra.fromWire(labScores.get(0).ciphertexts());
+        for (int lab = 1; lab < labScores.size(); lab++) {
+            List<Ciphertext> other = algebra.fromWire(labScores.get(lab).ciphertexts());
+            if (other.size() != sum.size()) {
+                other.forEach(Ciphertext::close);
+                sum.forEach(Ciphertext::close);
+                throw new TrainingException(labScores.get(lab).round(), "labs sent different numbers of score blocks");
+            }
+            for (int block = 0; block < sum.size(); block++) {
+                keys.context().evaluator().addInPlace(sum.get(block), other.get(block));
+                other.get(block).close();
+            }
+        }
+        return sum;
+    }
+
+    private void checkScores(RoundId round, List<EncryptedScores> labScores) {
+        if (labScores.size() != labCount) {
+            throw new TrainingException(round, "expected scores from " + labCount + " labs, got " + labScores.size());
+        }
+        long distinctSenders = labScores.stream().map(EncryptedScores::sender).distinct().count();
+        for (EncryptedScores scores : labScores) {
+            if (!scores.round().equals(round)) {
+                throw new TrainingException(round, "scores from " + scores.sender() + " are for " + scores.round());
+            }
+        }
+        if (distinctSenders != labCount) {
+            throw new TrainingException(round, "a lab sent scores twice");
+        }
+    }
+
+    @Override
+    public void close() {
+        pendingResiduals.forEach(Ciphertext::close);
+        super.close();
+    }
+}
