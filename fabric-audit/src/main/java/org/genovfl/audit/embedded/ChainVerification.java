@@ -1,5 +1,6 @@
 package org.genovfl.audit.embedded;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,6 +29,7 @@ public record ChainVerification(long entriesChecked, Optional<TamperedEntry> fir
     public record TamperedEntry(long position, UUID eventId, Tampering tampering, String detail) {
     }
 
+    @JsonProperty("intact")
     public boolean intact() {
         return firstTampered.isEmpty();
     }

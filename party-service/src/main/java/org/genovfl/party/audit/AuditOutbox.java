@@ -1,17 +1,15 @@
 package org.genovfl.party.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.genovfl.audit.AuditEvent;
+import org.genovfl.audit.AuditEventJson;
 import org.genovfl.audit.AuditEventType;
 import org.genovfl.party.config.PartyProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -20,7 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The transactional outbox of audit events. A step records its event here inside its own
  * database transaction, so the step and its event commit together or not at all; a relay
- * later appends pending events to the {@link org.genovfl.audit.AuditLedger}.
+ * ({@link AuditRelay}) later appends pending events to the {@link org.genovfl.audit.AuditLedger}.
  *
  * <pre>{@code
  * @Transactional
@@ -34,15 +32,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class AuditOutbox {
 
-    /** Serialises events with sorted keys, so the same event always has the same bytes. */
-    static final ObjectMapper CANONICAL_JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-
     private final JdbcClient jdbc;
     private final String organisation;
 
+    @Autowired
     public AuditOutbox(JdbcClient jdbc, PartyProperties properties) {
         this(jdbc, properties.organisation());
     }
@@ -84,16 +77,8 @@ public class AuditOutbox {
                 .param("organisation", organisation)
                 .param("sequence", sequence)
                 .param("type", type.name())
-                .param("payload", toJson(event))
+                .param("payload", AuditEventJson.toJson(event))
                 .update();
         return event;
-    }
-
-    static String toJson(AuditEvent event) {
-        try {
-            return CANONICAL_JSON.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("audit event cannot be serialised", e);
-        }
     }
 }

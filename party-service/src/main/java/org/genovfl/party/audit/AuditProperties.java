@@ -1,0 +1,48 @@
+package org.genovfl.party.audit;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where this party's audit events go, under {@code genovfl.audit}.
+ *
+ * <pre>
+ * genovfl.audit.ledger=embedded            # or fabric
+ * genovfl.audit.relay.interval=200ms
+ * genovfl.audit.relay.batch-size=200
+ * </pre>
+ *
+ * @param ledger which ledger the outbox relay delivers to
+ * @param relay how the relay polls, batches and backs off
+ */
+@Validated
+@ConfigurationProperties("genovfl.audit")
+public record AuditProperties(
+        @NotNull @DefaultValue("embedded") LedgerKind ledger,
+        @Valid @DefaultValue Relay relay) {
+
+    /** The ledgers a party can use. */
+    public enum LedgerKind {
+        /** Hash chain in the party's own PostgreSQL, signed with its TLS key. */
+        EMBEDDED
+    }
+
+    /**
+     * @param interval pause between two polls of the outbox
+     * @param batchSize most events delivered in one call to the ledger
+     * @param initialBackoff pause after the first failed delivery; doubles per failure
+     * @param maxBackoff longest pause between attempts while the ledger is down
+     */
+    public record Relay(
+            @DefaultValue("200ms") Duration interval,
+            @DefaultValue("200") @Min(1) @Max(10_000) int batchSize,
+            @DefaultValue("500ms") Duration initialBackoff,
+            @DefaultValue("30s") Duration maxBackoff) {
+    }
+}

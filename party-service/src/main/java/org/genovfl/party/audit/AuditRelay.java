@@ -1,0 +1,150 @@
+package org.genovfl.party.audit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.genovfl.audit.AuditEvent;
+import org.genovfl.audit.AuditEventJson;
+import org.genovfl.audit.AuditException;
+import org.genovfl.audit.AuditLedger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Delivers the outbox's pending events to the {@link AuditLedger}, oldest first, in batches.
+ *
+ * <p>Exactly once: an event is marked {@code delivered_at} only after the ledger accepted
+ * it, and the ledger records an event id once, so a crash between the two (which sends the
+ * event again) still leaves one record. While the ledger is unreachable the relay backs off
+ * exponentially; steps keep committing their events to the outbox, and the backlog goes
+ * out, in order, when the ledger returns. Order matters: the ledger refuses sequence gaps,
+ * so a failed event holds back everything after it.
+ */
+public final class AuditRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditRelay.class);
+
+    /** What one pass of the relay did. */
+    public record Pass(int delivered, boolean failed) {
+    }
+
+    /** The outbox's state, for operators and the API. */
+    public record Backlog(long pending, long delivered, Long oldestPendingAgeSeconds, String lastError) {
+    }
+
+    private final JdbcClient jdbc;
+    private final AuditLedger ledger;
+    private final AuditProperties.Relay settings;
+    private int consecutiveFailures;
+    private long nextAttemptNanos = System.nanoTime();
+
+    public AuditRelay(JdbcClient jdbc, AuditLedger ledger, AuditProperties.Relay settings) {
+        this.jdbc = jdbc;
+        this.ledger = ledger;
+        this.settings = settings;
+    }
+
+    /** Delivers pending events until the outbox is empty, a delivery fails, or the relay is backing off. */
+    public synchronized Pass relayPending() {
+        if (System.nanoTime() - nextAttemptNanos < 0) {
+            return new Pass(0, false);
+        }
+        int delivered = 0;
+        while (true) {
+            List<Pending> batch = jdbc.sql("""
+                    SELECT event_id, payload::text AS payload FROM audit_outbox
+                     WHERE delivered_at IS NULL ORDER BY id LIMIT :limit""")
+                    .param("limit", settings.batchSize())
+                    .query((row, n) -> new Pending(row.getObject("event_id", UUID.class), row.getString("payload")))
+                    .list();
+            if (batch.isEmpty()) {
+                return new Pass(delivered, false);
+            }
+            List<AuditEvent> events = batch.stream().map(p -> AuditEventJson.fromJson(p.payload())).toList();
+            try {
+                ledger.appendAll(events);
+                markDelivered(batch.stream().map(Pending::eventId).toList());
+                delivered += batch.size();
+                recovered(delivered);
+            } catch (AuditException e) {
+                delivered += deliveredBefore(batch, e.eventId());
+                failed(e);
+                return new Pass(delivered, true);
+            }
+            if (batch.size() < settings.batchSize()) {
+                return new Pass(delivered, false);
+            }
+        }
+    }
+
+    public Backlog backlog() {
+        return jdbc.sql("""
+                SELECT count(*) FILTER (WHERE delivered_at IS NULL) AS pending,
+                       count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered,
+                       extract(epoch FROM now() - min(created_at) FILTER (WHERE delivered_at IS NULL))::bigint AS age,
+                       (SELECT last_error FROM audit_outbox WHERE delivered_at IS NULL AND last_error IS NOT NULL
+                         ORDER BY id LIMIT 1) AS last_error
+                  FROM audit_outbox""")
+                .query((row, n) -> new Backlog(row.getLong("pending"), row.getLong("delivered"),
+                        (Long) row.getObject("age", Long.class), row.getString("last_error")))
+                .single();
+    }
+
+    /** Marks the events before the one the ledger did not record as delivered; returns how many. */
+    private int deliveredBefore(List<Pending> batch, UUID firstNotRecorded) {
+        List<UUID> before = new ArrayList<>();
+        for (Pending pending : batch) {
+            if (pending.eventId().equals(firstNotRecorded)) {
+                break;
+            }
+            before.add(pending.eventId());
+        }
+        if (before.size() == batch.size()) {
+            // The ledger did not say which event failed: assume none of the batch was recorded.
+            before.clear();
+        }
+        markDelivered(before);
+        return before.size();
+    }
+
+    private void markDelivered(List<UUID> eventIds) {
+        if (eventIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("UPDATE audit_outbox SET delivered_at = now(), last_error = NULL WHERE event_id IN (:ids)")
+                .param("ids", eventIds)
+                .update();
+    }
+
+    private void failed(AuditException e) {
+        consecutiveFailures++;
+        Duration backoff = backoff(consecutiveFailures);
+        nextAttemptNanos = System.nanoTime() + backoff.toNanos();
+        String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        jdbc.sql("""
+                UPDATE audit_outbox SET attempts = attempts + 1, last_error = :error
+                 WHERE id = (SELECT id FROM audit_outbox WHERE delivered_at IS NULL ORDER BY id LIMIT 1)""")
+                .param("error", error.length() > 500 ? error.substring(0, 500) : error)
+                .update();
+        log.warn("Audit ledger delivery failed ({} in a row), next attempt in {} ms: {}", consecutiveFailures,
+                backoff.toMillis(), error);
+    }
+
+    private void recovered(int delivered) {
+        if (consecutiveFailures > 0) {
+            log.info("Audit ledger reachable again after {} failed attempts; {} events delivered",
+                    consecutiveFailures, delivered);
+        }
+        consecutiveFailures = 0;
+    }
+
+    Duration backoff(int failures) {
+        Duration backoff = settings.initialBackoff().multipliedBy(1L << Math.min(failures - 1, 20));
+        return backoff.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff;
+    }
+
+    private record Pending(UUID eventId, String payload) {
+    }
+}

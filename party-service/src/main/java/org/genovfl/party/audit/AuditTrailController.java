@@ -1,0 +1,168 @@
+package org.genovfl.party.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.Operation;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.genovfl.audit.AuditEvent;
+import org.genovfl.audit.AuditLedger;
+import org.genovfl.audit.embedded.ChainVerification;
+import org.genovfl.audit.embedded.EmbeddedAuditLedger;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * What regulators see: a project's audit trail, its export, and whether a file they hold is
+ * the one the ledger recorded. Regulators only read here; nothing in this API writes.
+ */
+@RestController
+@PreAuthorize("hasRole('REGULATOR')")
+class AuditTrailController {
+
+    /** Formats of {@code /export}. */
+    enum ExportFormat {
+        json, csv
+    }
+
+    /**
+     * @param sha256 hex SHA-256 of the uploaded bytes
+     * @param found whether any recorded event names this hash among its artifacts
+     * @param events those events, oldest first
+     */
+    record ArtifactVerification(String sha256, long sizeBytes, boolean found, List<AuditEvent> events) {
+    }
+
+    private final AuditLedger ledger;
+    private final AuditRelay relay;
+    private final ObjectMapper json;
+
+    AuditTrailController(AuditLedger ledger, AuditRelay relay, ObjectMapper json) {
+        this.ledger = ledger;
+        this.relay = relay;
+        this.json = json;
+    }
+
+    @Operation(summary = "A project's audit trail", description = "Role: REGULATOR. Every recorded event of the "
+            + "project, oldest first: hashes and counts only, never personal data.")
+    @GetMapping("/api/projects/{projectId}/audit-trail")
+    List<AuditEvent> trail(@PathVariable UUID projectId) {
+        return ledger.byProject(projectId);
+    }
+
+    @Operation(summary = "Export a project's audit trail", description = "Role: REGULATOR. format=json or csv, "
+            + "as a file download.")
+    @GetMapping("/api/projects/{projectId}/audit-trail/export")
+    ResponseEntity<byte[]> export(@PathVariable UUID projectId,
+            @RequestParam(defaultValue = "json") ExportFormat format) throws IOException {
+        List<AuditEvent> events = ledger.byProject(projectId);
+        byte[] body = format == ExportFormat.csv ? csv(events).getBytes(StandardCharsets.UTF_8)
+                : json.writerWithDefaultPrettyPrinter().writeValueAsBytes(events);
+        MediaType type = format == ExportFormat.csv ? new MediaType("text", "csv", StandardCharsets.UTF_8)
+                : MediaType.APPLICATION_JSON;
+        return ResponseEntity.ok()
+                .contentType(type)
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename("audit-trail-" + projectId + "." + format.name()).build().toString())
+                .body(body);
+    }
+
+    @Operation(summary = "Verify a file against the ledger", description = "Role: REGULATOR. Send the file as the "
+            + "raw request body; the answer says whether its SHA-256 is recorded, and by which events.")
+    @PostMapping(path = "/api/audit/artifact-verifications", consumes = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    ArtifactVerification verifyUpload(HttpServletRequest request) throws IOException {
+        try (InputStream body = request.getInputStream()) {
+            return verify(body);
+        }
+    }
+
+    @Operation(summary = "Verify a file against the ledger (form upload)", description = "Role: REGULATOR. "
+            + "Multipart form with the file in part 'file'.")
+    @PostMapping(path = "/api/audit/artifact-verifications", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ArtifactVerification verifyForm(@RequestPart("file") MultipartFile file) throws IOException {
+        try (InputStream body = file.getInputStream()) {
+            return verify(body);
+        }
+    }
+
+    @Operation(summary = "Check the embedded ledger's hash chain", description = "Role: REGULATOR. Names the "
+            + "first edited, deleted or reordered entry. Only for the embedded ledger: Fabric's own "
+            + "consensus protects the channel.")
+    @GetMapping("/api/audit/ledger-verification")
+    ChainVerification verifyLedger() {
+        if (!(ledger instanceof EmbeddedAuditLedger embedded)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "this party records audit events on Fabric; "
+                    + "there is no embedded hash chain to verify");
+        }
+        return embedded.verify();
+    }
+
+    @Operation(summary = "Audit events waiting for the ledger", description = "Role: REGULATOR or PARTY_ADMIN. "
+            + "Pending and delivered counts, age of the oldest pending event and the last delivery error.")
+    @PreAuthorize("hasAnyRole('REGULATOR', 'PARTY_ADMIN')")
+    @GetMapping("/api/audit/outbox")
+    AuditRelay.Backlog outbox() {
+        return relay.backlog();
+    }
+
+    private ArtifactVerification verify(InputStream body) throws IOException {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+        long size = 0;
+        try (DigestInputStream digesting = new DigestInputStream(body, sha256)) {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = digesting.read(buffer)) != -1; ) {
+                size += n;
+            }
+        }
+        String hash = HexFormat.of().formatHex(sha256.digest());
+        List<AuditEvent> events = ledger.byArtifactHash(hash);
+        return new ArtifactVerification(hash, size, !events.isEmpty(), events);
+    }
+
+    static String csv(List<AuditEvent> events) {
+        StringBuilder out = new StringBuilder(
+                "eventId,projectId,sequence,type,actingOrganisation,occurredAt,artifactHashes,metadata\r\n");
+        for (AuditEvent e : events) {
+            out.append(String.join(",", List.of(e.eventId().toString(), e.projectId().toString(),
+                    Long.toString(e.sequence()), e.type().name(), quoted(e.actingOrganisation()),
+                    e.occurredAt().toString(), quoted(pairs(e.artifactHashes())), quoted(pairs(e.metadata())))))
+                    .append("\r\n");
+        }
+        return out.toString();
+    }
+
+    private static String pairs(Map<String, String> entries) {
+        return entries.entrySet().stream().map(en -> en.getKey() + "=" + en.getValue()).collect(Collectors.joining(";"));
+    }
+
+    /** RFC 4180: every field quoted, quotes doubled. */
+    private static String quoted(String field) {
+        return "\"" + field.replace("\"", "\"\"") + "\"";
+    }
+}
