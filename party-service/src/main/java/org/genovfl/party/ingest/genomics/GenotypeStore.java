@@ -1,0 +1,136 @@
+package org.genovfl.party.ingest.genomics;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes genotype datasets: the dataset row, its samples (column order of the packed
+ * dosages) and its variants in batches. Callers hold the import transaction; a dataset is
+ * created IMPORTING and marked READY by {@link #complete} in that same transaction, so a
+ * failed import rolls back to nothing.
+ */
+@Component
+public class GenotypeStore {
+
+    /** Variants written per JDBC batch; bounds memory at batch x (samples / 4) bytes. */
+    public static final int BATCH_SIZE = 1_000;
+
+    private final JdbcTemplate jdbc;
+
+    public GenotypeStore(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    public UUID createDataset(String name, String sourceSha256, String format, String referenceAssembly) {
+        UUID id = UUID.randomUUID();
+        jdbc.update("""
+                INSERT INTO genotype_dataset (id, name, source_sha256, status, source_format, reference_assembly)
+                VALUES (?, ?, ?, 'IMPORTING', ?, ?)
+                """, id, name, sourceSha256, format, referenceAssembly);
+        return id;
+    }
+
+    /** Adds the samples in column order; {@code patientIds} may hold nulls (sample not linked). */
+    public void addSamples(UUID dataset, List<String> sampleNames, List<Long> patientIds) {
+        jdbc.batchUpdate("INSERT INTO genotype_sample (dataset_id, sample_index, sample_name, patient_id) VALUES (?, ?, ?, ?)",
+                new BatchPreparedStatementSetter() {
+                    @Override
+                    public void setValues(PreparedStatement ps, int i) throws SQLException {
+                        ps.setObject(1, dataset);
+                        ps.setInt(2, i);
+                        ps.setString(3, sampleNames.get(i));
+                        ps.setObject(4, patientIds.get(i), Types.BIGINT);
+                    }
+
+                    @Override
+                    public int getBatchSize() {
+                        return sampleNames.size();
+                    }
+                });
+    }
+
+    /** A sink that buffers rows and writes them {@link #BATCH_SIZE} at a time, numbering them from 0. */
+    public VariantWriter variantWriter(UUID dataset) {
+        return new VariantWriter(dataset);
+    }
+
+    public void complete(UUID dataset, int samples, long variants) {
+        jdbc.update("UPDATE genotype_dataset SET status = 'READY', sample_count = ?, variant_count = ? WHERE id = ?",
+                samples, variants, dataset);
+    }
+
+    /** Buffers variant rows of one dataset; {@link #flush} writes what is left. */
+    public final class VariantWriter implements java.util.function.Consumer<DosageRow> {
+        private final UUID dataset;
+        private final List<DosageRow> buffer = new ArrayList<>(BATCH_SIZE);
+        private int nextIndex;
+
+        private VariantWriter(UUID dataset) {
+            this.dataset = dataset;
+        }
+
+        @Override
+        public void accept(DosageRow row) {
+            buffer.add(row);
+            if (buffer.size() == BATCH_SIZE) {
+                flush();
+            }
+        }
+
+        public void flush() {
+            if (buffer.isEmpty()) {
+                return;
+            }
+            int first = nextIndex;
+            jdbc.batchUpdate("""
+                    INSERT INTO genotype_variant (dataset_id, variant_index, chrom, pos, variant_id, ref, alt,
+                        alt_allele_freq, call_rate, hwe_p, dosages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, new BatchPreparedStatementSetter() {
+                @Override
+                public void setValues(PreparedStatement ps, int i) throws SQLException {
+                    DosageRow row = buffer.get(i);
+                    VariantStatistics stats = row.statistics();
+                    ps.setObject(1, dataset);
+                    ps.setInt(2, first + i);
+                    ps.setString(3, row.chrom());
+                    ps.setLong(4, row.pos());
+                    ps.setString(5, row.variantId());
+                    ps.setString(6, row.ref());
+                    ps.setString(7, row.alt());
+                    setNullableDouble(ps, 8, stats.alternateAlleleFrequency());
+                    setNullableDouble(ps, 9, stats.callRate());
+                    setNullableDouble(ps, 10, stats.hardyWeinbergP());
+                    ps.setBytes(11, row.dosages());
+                }
+
+                @Override
+                public int getBatchSize() {
+                    return buffer.size();
+                }
+            });
+            nextIndex += buffer.size();
+            buffer.clear();
+        }
+
+        /** Rows written or buffered so far. */
+        public long count() {
+            return nextIndex + buffer.size();
+        }
+    }
+
+    private static void setNullableDouble(PreparedStatement ps, int index, double value) throws SQLException {
+        if (Double.isNaN(value)) {
+            ps.setNull(index, Types.DOUBLE);
+        } else {
+            ps.setDouble(index, value);
+        }
+    }
+}

@@ -1,0 +1,545 @@
+package org.genovfl.party.ingest.vcf;
+
+import htsjdk.samtools.util.BlockCompressedInputStream;
+import htsjdk.samtools.util.IOUtil;
+import htsjdk.tribble.TribbleException;
+import htsjdk.tribble.readers.LineIteratorImpl;
+import htsjdk.tribble.readers.SynchronousLineReader;
+import htsjdk.variant.variantcontext.Allele;
+import htsjdk.variant.variantcontext.Genotype;
+import htsjdk.variant.variantcontext.VariantContext;
+import htsjdk.variant.vcf.VCFCodec;
+import htsjdk.variant.vcf.VCFContigHeaderLine;
+import htsjdk.variant.bcf2.BCF2Codec;
+import htsjdk.tribble.readers.PositionalBufferedStream;
+import htsjdk.variant.vcf.VCFHeader;
+import htsjdk.variant.vcf.VCFHeaderLine;
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import org.genovfl.party.ingest.genomics.DosageRow;
+import org.genovfl.party.ingest.genomics.PackedDosages;
+import org.genovfl.party.ingest.genomics.VariantStatistics;
+
+/**
+ * Streams a VCF (plain, gzip or bgzip) or BCF file as {@link DosageRow}s, one record at a
+ * time, so memory depends on the number of samples, never on the number of variants.
+ *
+ * <p>The header is parsed and checked by htsjdk's {@link VCFCodec}; BCF records are decoded
+ * by htsjdk's {@link BCF2Codec}, which reads BCF 2.1 only (BCF 2.2, as current bcftools
+ * writes it, is refused with that reason). VCF data lines are read by a small parser that looks at the GT field only,
+ * because decoding every genotype into htsjdk objects is several times slower and an import
+ * needs nothing else; it refuses anything it does not understand, with file and line.
+ *
+ * <p>Rules, applied the same way in both paths:
+ * <ul>
+ *   <li>Dosage is the number of copies of the alternate allele: 0, 1 or 2 for diploid
+ *       calls, 0 or 1 for haploid ones; a call with any missing allele ({@code ./.},
+ *       {@code 0/.}) is missing ({@link PackedDosages#MISSING}).
+ *   <li>Multi-allelic sites are split: ALT {@code A,C} gives one row for A and one for C;
+ *       in each row an allele other than that row's alternate counts as not-alternate
+ *       (as {@code bcftools norm -m-} does). AC/AN per row equal bcftools' per-allele AF.
+ *   <li>Sites without an alternate allele (ALT {@code .}) carry no dosage and are skipped
+ *       (counted in {@link Summary#skippedSites()}).
+ *   <li>Ploidy above 2, an allele index beyond the ALT list, a non-numeric allele, a
+ *       missing GT key, a wrong number of sample columns or an unparsable position stop
+ *       the read with a {@link VcfFormatException}.
+ * </ul>
+ */
+public final class VcfDosageReader implements AutoCloseable {
+
+    /** What was read. */
+    public record Summary(long records, long rows, long skippedSites) {
+    }
+
+    private final String fileName;
+    private final VCFHeader header;
+    private final boolean bcf;
+    private final BufferedReader text;
+    private final BCF2Codec bcfCodec;
+    private final PositionalBufferedStream bcfStream;
+    private long line;
+
+    private VcfDosageReader(Path file, VCFHeader header, BufferedReader text, long headerLines) {
+        this(file, header, false, text, null, null, headerLines);
+    }
+
+    private VcfDosageReader(Path file, VCFHeader header, BCF2Codec codec, PositionalBufferedStream stream, long headerLines) {
+        this(file, header, true, null, codec, stream, headerLines);
+    }
+
+    private VcfDosageReader(Path file, VCFHeader header, boolean bcf, BufferedReader text, BCF2Codec bcfCodec,
+            PositionalBufferedStream bcfStream, long headerLines) {
+        this.fileName = file.getFileName().toString();
+        this.header = header;
+        this.bcf = bcf;
+        this.text = text;
+        this.bcfCodec = bcfCodec;
+        this.bcfStream = bcfStream;
+        this.line = headerLines;
+    }
+
+    /**
+     * Opens {@code file} and reads its header.
+     *
+     * @throws VcfFormatException if the file is not VCF/BCF, its header is malformed, or a
+     *     bgzipped file lacks its end-of-file marker (it was truncated)
+     */
+    public static VcfDosageReader open(Path file) {
+        Objects.requireNonNull(file, "file");
+        String name = file.getFileName().toString();
+        try {
+            boolean blockCompressed = IOUtil.isBlockCompressed(file);
+            if (blockCompressed) {
+                BlockCompressedInputStream.FileTermination termination = BlockCompressedInputStream.checkTermination(file);
+                if (termination != BlockCompressedInputStream.FileTermination.HAS_TERMINATOR_BLOCK) {
+                    // Locate the damage for the message: read as far as the file allows.
+                    throw new VcfFormatException(name, countReadableLines(file) + 1,
+                            "the file is truncated: no BGZF end-of-file block (" + termination + ")");
+                }
+            }
+            if (isBcf(file, blockCompressed)) {
+                requireBcfVersion21(file, name, blockCompressed);
+                BCF2Codec codec = new BCF2Codec();
+                PositionalBufferedStream stream = new PositionalBufferedStream(decompressed(file, blockCompressed));
+                VCFHeader header = (VCFHeader) codec.readHeader(stream).getHeaderValue();
+                return new VcfDosageReader(file, header, codec, stream, header.getMetaDataInInputOrder().size() + 1L);
+            }
+            BufferedReader text = new BufferedReader(new InputStreamReader(decompressed(file, blockCompressed),
+                    StandardCharsets.UTF_8), 1 << 20);
+            List<String> headerLines = new ArrayList<>();
+            String next;
+            while ((next = text.readLine()) != null) {
+                headerLines.add(next);
+                if (!next.startsWith("##")) {
+                    break;
+                }
+            }
+            if (headerLines.isEmpty() || !headerLines.get(headerLines.size() - 1).startsWith("#CHROM")) {
+                text.close();
+                throw new VcfFormatException(name, headerLines.size() + 1L, "no #CHROM header line: not a VCF file");
+            }
+            VCFHeader header;
+            try {
+                header = (VCFHeader) new VCFCodec().readActualHeader(new LineIteratorImpl(
+                        new SynchronousLineReader(new ByteArrayInputStream(
+                                String.join("\n", headerLines).concat("\n").getBytes(StandardCharsets.UTF_8)))));
+            } catch (TribbleException e) {
+                text.close();
+                throw new VcfFormatException(name, headerLines.size(), "malformed header: " + e.getMessage(), e);
+            }
+            if (header.getNGenotypeSamples() == 0) {
+                text.close();
+                throw new VcfFormatException(name, headerLines.size(), "the header names no samples: nothing to import");
+            }
+            return new VcfDosageReader(file, header, text, headerLines.size());
+        } catch (IOException e) {
+            throw new VcfFormatException(name, 0, "cannot read: " + e.getMessage(), e);
+        } catch (TribbleException e) {
+            throw new VcfFormatException(name, 0, "malformed header: " + e.getMessage(), e);
+        }
+    }
+
+    public List<String> sampleNames() {
+        return header.getGenotypeSamples();
+    }
+
+    /** VCF or BCF. */
+    public String format() {
+        return bcf ? "BCF" : "VCF";
+    }
+
+    /**
+     * The reference assembly the header names ({@code ##reference} or a contig's
+     * {@code assembly=}), normalised to GRCh37/GRCh38 where recognisable; null if absent.
+     */
+    public String referenceAssembly() {
+        String named = null;
+        for (VCFContigHeaderLine contig : header.getContigLines()) {
+            if (contig.getGenericFields().get("assembly") != null) {
+                named = contig.getGenericFields().get("assembly");
+                break;
+            }
+        }
+        if (named == null) {
+            VCFHeaderLine reference = header.getOtherHeaderLine("reference");
+            named = reference == null ? null : reference.getValue();
+        }
+        return named == null ? null : normaliseAssembly(named);
+    }
+
+    static String normaliseAssembly(String named) {
+        String lower = named.toLowerCase(java.util.Locale.ROOT);
+        if (lower.contains("38")) {
+            return "GRCh38";
+        }
+        if (lower.contains("37") || lower.contains("hg19") || lower.contains("hs37")) {
+            return "GRCh37";
+        }
+        return named;
+    }
+
+    /**
+     * Reads every record and hands its rows to {@code rows} in file order.
+     *
+     * @throws VcfFormatException at the first malformed record; rows already handed over
+     *     must be discarded by the caller (the importer rolls its transaction back)
+     */
+    public Summary read(Consumer<DosageRow> rows) {
+        return bcf ? readBcf(rows) : readText(rows);
+    }
+
+    private Summary readText(Consumer<DosageRow> rows) {
+        int samples = header.getNGenotypeSamples();
+        long records = 0;
+        long emitted = 0;
+        long skipped = 0;
+        SiteParser parser = new SiteParser(samples);
+        while (true) {
+            String record;
+            try {
+                record = text.readLine();
+            } catch (IOException | RuntimeException e) {
+                throw new VcfFormatException(fileName, line + 1, "the file ends unexpectedly or is corrupt: " + e.getMessage(), e);
+            }
+            if (record == null) {
+                break;
+            }
+            line++;
+            if (record.isEmpty()) {
+                continue;
+            }
+            try {
+                List<DosageRow> parsed = parser.parse(record);
+                records++;
+                if (parsed.isEmpty()) {
+                    skipped++;
+                }
+                for (DosageRow row : parsed) {
+                    rows.accept(row);
+                    emitted++;
+                }
+            } catch (MalformedRecord e) {
+                throw new VcfFormatException(fileName, line, e.getMessage());
+            }
+        }
+        return new Summary(records, emitted, skipped);
+    }
+
+    private Summary readBcf(Consumer<DosageRow> rows) {
+        int samples = header.getNGenotypeSamples();
+        long records = 0;
+        long emitted = 0;
+        long skipped = 0;
+        while (true) {
+            VariantContext context;
+            try {
+                if (bcfCodec.isDone(bcfStream)) {
+                    break;
+                }
+                context = bcfCodec.decode(bcfStream);
+                line++;
+                records++;
+                List<Allele> alternates = context.getAlternateAlleles();
+                if (alternates.isEmpty()) {
+                    skipped++;
+                    continue;
+                }
+                Accumulator[] perAlt = new Accumulator[alternates.size()];
+                for (int k = 0; k < perAlt.length; k++) {
+                    perAlt[k] = new Accumulator(samples);
+                }
+                for (int s = 0; s < samples; s++) {
+                    Genotype genotype = context.getGenotype(s);
+                    List<Allele> alleles = genotype.getAlleles();
+                    if (alleles.size() > 2) {
+                        throw new MalformedRecord("ploidy " + alleles.size() + " in sample column " + (s + 1)
+                                + ": only haploid and diploid calls are supported");
+                    }
+                    int[] indices = new int[alleles.size()];
+                    for (int a = 0; a < indices.length; a++) {
+                        Allele allele = alleles.get(a);
+                        indices[a] = allele.isNoCall() ? -1 : context.getAlleleIndex(allele);
+                    }
+                    for (int k = 0; k < perAlt.length; k++) {
+                        perAlt[k].add(s, indices, k + 1);
+                    }
+                }
+                for (int k = 0; k < perAlt.length; k++) {
+                    rows.accept(perAlt[k].row(context.getContig(), context.getStart(),
+                            context.hasID() ? context.getID() : null, context.getReference().getDisplayString(),
+                            alternates.get(k).getDisplayString()));
+                    emitted++;
+                }
+            } catch (MalformedRecord e) {
+                throw new VcfFormatException(fileName, line, e.getMessage());
+            } catch (TribbleException | htsjdk.samtools.util.RuntimeIOException | IllegalStateException
+                    | IndexOutOfBoundsException e) {
+                throw new VcfFormatException(fileName, line + 1, "malformed or truncated BCF record: " + e.getMessage(), e);
+            }
+        }
+        return new Summary(records, emitted, skipped);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (text != null) {
+                text.close();
+            }
+            if (bcfStream != null) {
+                bcfStream.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isBcf(Path file, boolean blockCompressed) throws IOException {
+        try (InputStream in = decompressed(file, blockCompressed)) {
+            byte[] magic = in.readNBytes(3);
+            return magic.length == 3 && magic[0] == 'B' && magic[1] == 'C' && magic[2] == 'F';
+        }
+    }
+
+    /** htsjdk decodes BCF 2.1 only; bcftools has written BCF 2.2 since 1.x, so say what to do. */
+    private static void requireBcfVersion21(Path file, String name, boolean blockCompressed) throws IOException {
+        try (InputStream in = decompressed(file, blockCompressed)) {
+            byte[] magic = in.readNBytes(5);
+            if (magic[3] != 2 || magic[4] != 1) {
+                throw new VcfFormatException(name, 1, "BCF version " + magic[3] + "." + magic[4]
+                        + " is not supported (htsjdk reads BCF 2.1 only); import it as VCF: bcftools view -Oz");
+            }
+        }
+    }
+
+    private static InputStream decompressed(Path file, boolean blockCompressed) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        if (blockCompressed) {
+            return new BlockCompressedInputStream(raw, false);
+        }
+        raw.mark(2);
+        int first = raw.read();
+        int second = raw.read();
+        raw.reset();
+        if (first == 0x1f && second == 0x8b) {
+            return new GZIPInputStream(raw, 1 << 16);
+        }
+        return raw;
+    }
+
+    private static long countReadableLines(Path file) {
+        long lines = 0;
+        try (InputStream in = new BlockCompressedInputStream(new BufferedInputStream(Files.newInputStream(file)), false)) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Reading stops at the damage; the lines counted so far are intact.
+        }
+        return lines;
+    }
+
+    /** File-independent failure of one record; the reader adds file and line. */
+    static final class MalformedRecord extends RuntimeException {
+        MalformedRecord(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Counts and packs the dosages of one alternate allele across samples. */
+    static final class Accumulator {
+        private final int samples;
+        private final byte[] dosages;
+        private long alleleCount;
+        private long alleleNumber;
+        private int called;
+        private int homRef;
+        private int het;
+        private int homAlt;
+
+        Accumulator(int samples) {
+            this.samples = samples;
+            this.dosages = new byte[PackedDosages.byteLength(samples)];
+        }
+
+        /** Adds sample {@code s} whose allele indices are {@code alleles} (-1 = missing). */
+        void add(int s, int[] alleles, int alt) {
+            add(s, alleles.length, alleles.length > 0 ? alleles[0] : -1, alleles.length > 1 ? alleles[1] : -1, alt);
+        }
+
+        void add(int s, int ploidy, int first, int second, int alt) {
+            int copies = 0;
+            boolean missing = ploidy == 0;
+            if (ploidy >= 1) {
+                if (first < 0) {
+                    missing = true;
+                } else {
+                    alleleNumber++;
+                    if (first == alt) {
+                        copies++;
+                    }
+                }
+            }
+            if (ploidy == 2) {
+                if (second < 0) {
+                    missing = true;
+                } else {
+                    alleleNumber++;
+                    if (second == alt) {
+                        copies++;
+                    }
+                }
+            }
+            alleleCount += copies;
+            int shift = (s & 3) << 1;
+            int code = missing ? PackedDosages.MISSING : copies;
+            dosages[s >>> 2] |= (byte) (code << shift);
+            if (!missing) {
+                called++;
+                if (ploidy == 2) {
+                    switch (copies) {
+                        case 0 -> homRef++;
+                        case 1 -> het++;
+                        default -> homAlt++;
+                    }
+                }
+            }
+        }
+
+        DosageRow row(String chrom, long pos, String id, String ref, String alt) {
+            return new DosageRow(chrom, pos, id, ref, alt, dosages,
+                    new VariantStatistics(alleleCount, alleleNumber, called, samples, homRef, het, homAlt));
+        }
+    }
+
+    /** Parses one VCF data line, looking at the site columns and GT only. */
+    static final class SiteParser {
+        private final int samples;
+
+        SiteParser(int samples) {
+            this.samples = samples;
+        }
+
+        List<DosageRow> parse(String record) {
+            int[] columnStart = new int[9];
+            int column = 0;
+            int at = 0;
+            int length = record.length();
+            for (; column < 9; column++) {
+                columnStart[column] = at;
+                int tab = record.indexOf('\t', at);
+                if (tab < 0) {
+                    throw new MalformedRecord("expected " + (9 + samples) + " tab-separated columns, found "
+                            + (column + 1) + " (is the line truncated?)");
+                }
+                at = tab + 1;
+            }
+            String chrom = record.substring(columnStart[0], columnStart[1] - 1);
+            long pos;
+            try {
+                pos = Long.parseLong(record, columnStart[1], columnStart[2] - 1, 10);
+            } catch (NumberFormatException e) {
+                throw new MalformedRecord("POS '" + record.substring(columnStart[1], columnStart[2] - 1) + "' is not a number");
+            }
+            String id = record.substring(columnStart[2], columnStart[3] - 1);
+            String ref = record.substring(columnStart[3], columnStart[4] - 1);
+            String altColumn = record.substring(columnStart[4], columnStart[5] - 1);
+            if (ref.isEmpty() || altColumn.isEmpty()) {
+                throw new MalformedRecord("empty REF or ALT");
+            }
+            if (altColumn.equals(".")) {
+                return List.of();
+            }
+            String[] alts = altColumn.split(",");
+            if (samples > 0 && !record.startsWith("GT", columnStart[8])) {
+                throw new MalformedRecord("FORMAT does not start with GT");
+            }
+            Accumulator[] perAlt = new Accumulator[alts.length];
+            for (int k = 0; k < alts.length; k++) {
+                perAlt[k] = new Accumulator(samples);
+            }
+            int[] alleles = new int[2];
+            for (int s = 0; s < samples; s++) {
+                if (at > length) {
+                    throw new MalformedRecord("expected " + samples + " sample columns, found " + s + " (is the line truncated?)");
+                }
+                int ploidy = 0;
+                int i = at;
+                int end = i;
+                while (end < length && record.charAt(end) != '\t') {
+                    end++;
+                }
+                int gtEnd = i;
+                while (gtEnd < end && record.charAt(gtEnd) != ':') {
+                    gtEnd++;
+                }
+                if (gtEnd == i) {
+                    throw new MalformedRecord("empty genotype in sample column " + (s + 1));
+                }
+                while (i < gtEnd) {
+                    if (ploidy == 2) {
+                        throw new MalformedRecord("genotype '" + record.substring(at, gtEnd) + "' in sample column " + (s + 1)
+                                + " has more than 2 alleles: only haploid and diploid calls are supported");
+                    }
+                    char c = record.charAt(i);
+                    int allele;
+                    if (c == '.') {
+                        allele = -1;
+                        i++;
+                    } else if (c >= '0' && c <= '9') {
+                        allele = 0;
+                        while (i < gtEnd && record.charAt(i) >= '0' && record.charAt(i) <= '9') {
+                            allele = allele * 10 + (record.charAt(i) - '0');
+                            i++;
+                        }
+                        if (allele > alts.length) {
+                            throw new MalformedRecord("genotype '" + record.substring(at, gtEnd) + "' in sample column "
+                                    + (s + 1) + " names allele " + allele + " but the site has " + alts.length + " ALT allele(s)");
+                        }
+                    } else {
+                        throw new MalformedRecord("bad genotype '" + record.substring(at, gtEnd) + "' in sample column " + (s + 1));
+                    }
+                    alleles[ploidy++] = allele;
+                    if (i < gtEnd) {
+                        char separator = record.charAt(i);
+                        if ((separator != '/' && separator != '|') || i + 1 == gtEnd) {
+                            throw new MalformedRecord("bad genotype '" + record.substring(at, gtEnd) + "' in sample column " + (s + 1));
+                        }
+                        i++;
+                    }
+                }
+                for (int k = 0; k < perAlt.length; k++) {
+                    perAlt[k].add(s, ploidy, alleles[0], ploidy > 1 ? alleles[1] : -1, k + 1);
+                }
+                at = end + 1;
+            }
+            if (at <= length) {
+                throw new MalformedRecord("more than the " + samples + " sample columns the header names");
+            }
+            List<DosageRow> rows = new ArrayList<>(alts.length);
+            for (int k = 0; k < alts.length; k++) {
+                rows.add(perAlt[k].row(chrom, pos, id.equals(".") ? null : id, ref, alts[k]));
+            }
+            return rows;
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package org.genovfl.party.ingest.vcf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.genovfl.party.ingest.IngestDatabase;
+import org.genovfl.party.ingest.TestData;
+import org.genovfl.party.ingest.genomics.GenotypeStore;
+import org.genovfl.party.ingest.genomics.ImportedDataset;
+import org.genovfl.party.ingest.genomics.PackedDosages;
+import htsjdk.variant.variantcontext.writer.Options;
+import htsjdk.variant.variantcontext.writer.VariantContextWriter;
+import htsjdk.variant.variantcontext.writer.VariantContextWriterBuilder;
+import htsjdk.variant.vcf.VCFFileReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real 1000 Genomes genotypes of Debian's shapeit4-example (503 samples in two files,
+ * chr20, 24,990 sites each) imported and checked against bcftools; broken files refused
+ * with file and line, leaving the store as it was.
+ */
+class VcfImporterTest {
+
+    @TempDir
+    static Path directory;
+    static IngestDatabase db;
+    static VcfImporter importer;
+
+    @BeforeAll
+    static void start() {
+        db = new IngestDatabase(directory);
+        importer = new VcfImporter(db.transactions, new GenotypeStore(db.dataSource), db.patients);
+    }
+
+    @AfterAll
+    static void stop() {
+        db.close();
+    }
+
+    @Test
+    void shapeit4ExampleImportsWithBcftoolsAlleleFrequencies() throws Exception {
+        int totalSamples = 0;
+        // The 203 unphased samples go in as BCF 2.1 (what htsjdk reads and writes), the 300
+        // reference samples as bgzipped VCF; bcftools computes on the VCF the BCF was written from.
+        Path unphasedBcf = directory.resolve("unphased.bcf");
+        try (VCFFileReader vcf = new VCFFileReader(TestData.file("shapeit4-example/unphased.vcf.gz"), false);
+                VariantContextWriter bcf = new VariantContextWriterBuilder().setOutputPath(unphasedBcf)
+                        .setOutputFileType(VariantContextWriterBuilder.OutputType.BCF)
+                        .unsetOption(Options.INDEX_ON_THE_FLY).build()) {
+            bcf.writeHeader(vcf.getFileHeader());
+            vcf.forEach(bcf::add);
+        }
+        Path referenceVcf = TestData.file("shapeit4-example/reference.vcf.gz");
+        Map<Path, Path> bcftoolsInput = Map.of(referenceVcf, referenceVcf,
+                unphasedBcf, TestData.file("shapeit4-example/unphased.vcf.gz"));
+        for (Path file : List.of(referenceVcf, unphasedBcf)) {
+            String name = file.getFileName().toString();
+            ImportedDataset imported = importer.importFile(file, name, SampleSheet.identity());
+            List<String> bcftools = run("bash", "-c", "bcftools +fill-tags '" + bcftoolsInput.get(file) + "' -- -t AF,AC,AN"
+                    + " | bcftools query -f '%CHROM\\t%POS\\t%REF\\t%ALT\\t%AF\\t%AC\\t%AN\\n'");
+            List<String> samples = run("bcftools", "query", "-l", bcftoolsInput.get(file).toString());
+            assertThat(imported.samples()).isEqualTo(samples.size());
+            assertThat(imported.variants()).isEqualTo(24_990).isEqualTo(bcftools.size());
+            totalSamples += imported.samples();
+
+            List<String> ours = db.jdbc.sql("""
+                    SELECT chrom, pos, ref, alt, alt_allele_freq FROM genotype_variant
+                     WHERE dataset_id = ? ORDER BY variant_index""").param(imported.datasetId())
+                    .query((rs, i) -> rs.getString(1) + "\t" + rs.getLong(2) + "\t" + rs.getString(3) + "\t"
+                            + rs.getString(4) + "\t" + rs.getDouble(5)).list();
+            for (int i = 0; i < ours.size(); i++) {
+                String[] theirs = bcftools.get(i).split("\t");
+                String[] mine = ours.get(i).split("\t");
+                assertThat(mine[0] + mine[1] + mine[2] + mine[3]).as("site %d", i).isEqualTo(theirs[0] + theirs[1] + theirs[2] + theirs[3]);
+                double af = Double.parseDouble(mine[4]);
+                // Exactly AC/AN as bcftools counts them, and equal to its printed AF (6 significant digits).
+                assertThat(af).as("AF of %s", bcftools.get(i)).isEqualTo(Double.parseDouble(theirs[5]) / Double.parseDouble(theirs[6]));
+                assertThat(af).as("AF of %s", bcftools.get(i)).isCloseTo(Double.parseDouble(theirs[4]), org.assertj.core.data.Offset.offset(5e-6 * af + 1e-12));
+            }
+            assertThat(db.jdbc.sql("SELECT status FROM genotype_dataset WHERE id = ?").param(imported.datasetId())
+                    .query(String.class).single()).isEqualTo("READY");
+        }
+        assertThat(totalSamples).isEqualTo(503);
+    }
+
+    @Test
+    void bcfVersion22IsRefusedWithTheReason() throws Exception {
+        // Debian ships its BCF files gzipped once more; unwrapped they are BCF 2.2 from bcftools.
+        Path bcf22 = directory.resolve("reference-2.2.bcf");
+        try (var in = new GZIPInputStream(Files.newInputStream(TestData.file("shapeit4-example/reference.bcf.gz")))) {
+            Files.copy(in, bcf22);
+        }
+        assertStoreUnchangedAfterRefusal(bcf22, 1, "BCF version 2.2 is not supported");
+    }
+
+    @Test
+    void dosagesOfOneSiteMatchTheGenotypesOfTheFile() throws Exception {
+        Path file = TestData.file("shapeit4-example/scaffold.vcf.gz");
+        ImportedDataset imported = importer.importFile(file, "scaffold", SampleSheet.identity());
+        String site = run("bash", "-c", "bcftools query -f '[%GT\\t]\\n' '" + file + "' | sed -n 100p").get(0);
+        byte[] packed = db.jdbc.sql("SELECT dosages FROM genotype_variant WHERE dataset_id = ? AND variant_index = 99")
+                .param(imported.datasetId()).query(byte[].class).single();
+        String[] calls = site.split("\t");
+        for (int s = 0; s < imported.samples(); s++) {
+            int expected = calls[s].contains(".") ? 3 : (int) calls[s].chars().filter(c -> c == '1').count();
+            assertThat(PackedDosages.get(packed, s)).as("sample %d (%s)", s, calls[s]).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void truncatedVcfFailsWithFileAndLineAndLeavesTheStoreAsBefore() throws Exception {
+        List<String> lines = decompressedLines(TestData.file("shapeit4-example/scaffold.vcf.gz"));
+        int headerLines = (int) lines.stream().filter(l -> l.startsWith("#")).count();
+        // Cut the file in the middle of data line 50.
+        List<String> kept = new ArrayList<>(lines.subList(0, headerLines + 49));
+        String half = lines.get(headerLines + 49);
+        kept.add(half.substring(0, half.length() / 2));
+        Path truncated = directory.resolve("truncated.vcf");
+        Files.writeString(truncated, String.join("\n", kept), StandardCharsets.UTF_8);
+
+        assertStoreUnchangedAfterRefusal(truncated, headerLines + 50, "is the line truncated?");
+    }
+
+    @Test
+    void truncatedBgzipFileFailsWithFileAndLine() throws Exception {
+        Path source = TestData.file("shapeit4-example/scaffold.vcf.gz");
+        byte[] bytes = Files.readAllBytes(source);
+        Path truncated = directory.resolve("truncated.vcf.gz");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        long before = db.count("genotype_variant");
+        assertThatThrownBy(() -> importer.importFile(truncated, "truncated", SampleSheet.identity()))
+                .isInstanceOfSatisfying(VcfFormatException.class, e -> {
+                    assertThat(e.file()).isEqualTo("truncated.vcf.gz");
+                    assertThat(e.line()).isGreaterThan(1);
+                    assertThat(e.getMessage()).contains("truncated");
+                });
+        assertThat(db.count("genotype_variant")).isEqualTo(before);
+    }
+
+    @Test
+    void badGenotypeFieldFailsWithFileAndLineAndLeavesTheStoreAsBefore() throws Exception {
+        List<String> lines = decompressedLines(TestData.file("shapeit4-example/scaffold.vcf.gz"));
+        int headerLines = (int) lines.stream().filter(l -> l.startsWith("#")).count();
+        int target = headerLines + 2000; // 0-based index of the line to spoil
+        String[] columns = lines.get(target).split("\t");
+        columns[9 + 7] = "0/X";
+        lines.set(target, String.join("\t", columns));
+        Path bad = directory.resolve("bad-genotype.vcf");
+        Files.writeString(bad, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+
+        assertStoreUnchangedAfterRefusal(bad, target + 1, "bad genotype '0/X' in sample column 8");
+    }
+
+    @Test
+    void alleleIndexBeyondAltListIsRefused() throws Exception {
+        Path bad = directory.resolve("bad-allele.vcf");
+        Files.writeString(bad, """
+                ##fileformat=VCFv4.2
+                ##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+                #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2
+                1\t100\trs1\tA\tG,T\t.\tPASS\t.\tGT\t0/1\t1/2
+                1\t200\trs2\tC\tG\t.\tPASS\t.\tGT\t0/1\t0/2
+                """);
+        assertStoreUnchangedAfterRefusal(bad, 5, "names allele 2 but the site has 1 ALT allele(s)");
+    }
+
+    @Test
+    void multiAllelicSitesAreSplitPerAlternateAllele() throws Exception {
+        Path file = directory.resolve("multi.vcf");
+        Files.writeString(file, """
+                ##fileformat=VCFv4.2
+                ##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+                #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3\tS4\tS5
+                1\t100\trs1\tA\tG,T\t.\tPASS\t.\tGT:DP\t0/1:3\t1/2:4\t2|2:5\t./.:0\t1:2
+                """);
+        ImportedDataset imported = importer.importFile(file, "multi", SampleSheet.identity());
+        assertThat(imported.variants()).isEqualTo(2);
+        List<byte[]> rows = db.jdbc.sql("SELECT dosages FROM genotype_variant WHERE dataset_id = ? ORDER BY variant_index")
+                .param(imported.datasetId()).query(byte[].class).list();
+        int[][] expected = {{1, 1, 0, 3, 1}, {0, 1, 2, 3, 0}};
+        for (int k = 0; k < 2; k++) {
+            for (int s = 0; s < 5; s++) {
+                assertThat(PackedDosages.get(rows.get(k), s)).as("alt %d sample %d", k, s).isEqualTo(expected[k][s]);
+            }
+        }
+        List<Double> afs = db.jdbc.sql("SELECT alt_allele_freq FROM genotype_variant WHERE dataset_id = ? ORDER BY variant_index")
+                .param(imported.datasetId()).query(Double.class).list();
+        assertThat(afs).containsExactly(3.0 / 7, 3.0 / 7);
+    }
+
+    private void assertStoreUnchangedAfterRefusal(Path file, long line, String reason) {
+        long datasets = db.count("genotype_dataset");
+        long variants = db.count("genotype_variant");
+        long samples = db.count("genotype_sample");
+        long patients = db.count("patient");
+        String name = "refused-" + UUID.randomUUID();
+        assertThatThrownBy(() -> importer.importFile(file, name, SampleSheet.identity()))
+                .isInstanceOfSatisfying(VcfFormatException.class, e -> {
+                    assertThat(e.file()).isEqualTo(file.getFileName().toString());
+                    assertThat(e.line()).isEqualTo(line);
+                    assertThat(e.getMessage()).startsWith(file.getFileName() + ":" + line + ": ").contains(reason);
+                });
+        assertThat(db.count("genotype_dataset")).isEqualTo(datasets);
+        assertThat(db.count("genotype_variant")).isEqualTo(variants);
+        assertThat(db.count("genotype_sample")).isEqualTo(samples);
+        assertThat(db.count("patient")).isEqualTo(patients);
+    }
+
+    static List<String> decompressedLines(Path gz) throws IOException {
+        try (var in = new GZIPInputStream(Files.newInputStream(gz))) {
+            return new ArrayList<>(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
+        }
+    }
+
+    static List<String> run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] out;
+        try (var in = process.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
+        String text = new String(out, StandardCharsets.UTF_8);
+        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+    }
+}
