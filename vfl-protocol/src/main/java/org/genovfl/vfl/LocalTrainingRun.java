@@ -16,6 +16,7 @@ import org.genovfl.vfl.protocol.Messages.EpochDecision;
 import org.genovfl.vfl.protocol.Messages.MaskedGradient;
 import org.genovfl.vfl.protocol.Messages.ValidationReport;
 import org.genovfl.vfl.protocol.RoundId;
+import org.genovfl.vfl.protocol.TrainingCheckpoint;
 
 /**
  * Runs the three roles of a vertical logistic-regression run in one process, passing the
@@ -34,6 +35,20 @@ public final class LocalTrainingRun {
             Metrics.Report finalReport) {
     }
 
+    /**
+     * Simulates a crash of one data holder: after round {@code afterRound} (counted from 0
+     * over all epochs and batches) the party's object is discarded and a new one is built
+     * from its own data, the key setup and the checkpoint bytes it wrote, as the party
+     * service does after a restart.
+     */
+    public record Interruption(String party, int afterRound) {
+    }
+
+    /** Sees every masked message the coordinator decrypts, with what it returned. */
+    public interface CoordinatorView {
+        void decrypted(String sender, RoundId round, List<double[]> maskedValues, double[] trueGradient);
+    }
+
     private LocalTrainingRun() {
     }
 
@@ -44,6 +59,12 @@ public final class LocalTrainingRun {
      */
     public static Result train(double[][] clinical, double[] labels, List<double[][]> labFeatures, TrainingConfig config,
             Consumer<Epoch> progress) {
+        return train(clinical, labels, labFeatures, config, progress, null, (sender, round, values, gradient) -> { });
+    }
+
+    /** As {@link #train(double[][], double[], List, TrainingConfig, Consumer)}, with a crash and a view of the coordinator. */
+    public static Result train(double[][] clinical, double[] labels, List<double[][]> labFeatures, TrainingConfig config,
+            Consumer<Epoch> progress, Interruption interruption, CoordinatorView view) {
         UUID runId = UUID.randomUUID();
         Set<String> holders = new LinkedHashSet<>();
         holders.add("hospital");
@@ -56,14 +77,15 @@ public final class LocalTrainingRun {
         }
         int featuresPerBlock = Math.min(16, Integer.highestOneBit(Math.max(1, maxFeatures - 1)) << 1);
         List<FeatureHolder> labs = new ArrayList<>();
-        try (Coordinator coordinator = new Coordinator(runId, config, "hospital", holders, featuresPerBlock);
-                LabelHolder hospital = new LabelHolder("hospital", clinical, labels, labFeatures.size(), config,
-                        coordinator.keySetup())) {
+        LabelHolder hospital = null;
+        try (Coordinator coordinator = new Coordinator(runId, config, "hospital", holders, featuresPerBlock)) {
+            hospital = new LabelHolder("hospital", clinical, labels, labFeatures.size(), config, coordinator.keySetup());
             for (int k = 0; k < labFeatures.size(); k++) {
                 labs.add(new FeatureHolder("lab-" + k, labFeatures.get(k), config, coordinator.keySetup()));
             }
             CohortSplit split = CohortSplit.of(labels.length, config);
             List<Epoch> epochs = new ArrayList<>();
+            int roundsDone = 0;
             for (int epoch = 0; !coordinator.finished(); epoch++) {
                 long bytes = 0;
                 for (int batch = 0; batch < split.batchesPerEpoch(); batch++) {
@@ -77,13 +99,37 @@ public final class LocalTrainingRun {
                     for (FeatureHolder lab : labs) {
                         MaskedGradient g = lab.gradient(residuals);
                         bytes += size(g.ciphertexts());
-                        lab.applyGradient(coordinator.decrypt(g));
+                        var answer = coordinator.decrypt(g);
+                        lab.applyGradient(answer);
+                        view.decrypted(lab.name(), round, answer.values(), lab.lastGradient());
                     }
                     MaskedGradient own = hospital.gradient(round);
                     bytes += size(own.ciphertexts());
-                    hospital.applyGradient(coordinator.decrypt(own));
+                    var answer = coordinator.decrypt(own);
+                    hospital.applyGradient(answer);
+                    view.decrypted(hospital.name(), round, answer.values(), hospital.lastGradient());
                     bytes += scores.stream().mapToLong(s -> size(s.ciphertexts())).sum()
                             + size(residuals.ciphertexts()) * labs.size();
+                    if (interruption != null && interruption.afterRound() == roundsDone) {
+                        if (interruption.party().equals(hospital.name())) {
+                            byte[] saved = hospital.checkpoint(round).toBytes();
+                            hospital.close();
+                            hospital = new LabelHolder("hospital", clinical, labels, labFeatures.size(), config,
+                                    coordinator.keySetup());
+                            hospital.restore(TrainingCheckpoint.fromBytes(saved));
+                        }
+                        for (int k = 0; k < labs.size(); k++) {
+                            if (interruption.party().equals(labs.get(k).name())) {
+                                byte[] saved = labs.get(k).checkpoint(round).toBytes();
+                                labs.get(k).close();
+                                FeatureHolder restarted = new FeatureHolder("lab-" + k, labFeatures.get(k), config,
+                                        coordinator.keySetup());
+                                restarted.restore(TrainingCheckpoint.fromBytes(saved));
+                                labs.set(k, restarted);
+                            }
+                        }
+                    }
+                    roundsDone++;
                 }
                 RoundId validation = RoundId.validation(runId, epoch);
                 coordinator.beginRound(validation);
@@ -95,7 +141,9 @@ public final class LocalTrainingRun {
                         coordinator.decrypt(hospital.maskedValidationScores(validation, scores)));
                 EpochDecision decision = coordinator.decide(report);
                 hospital.onDecision(decision);
-                labs.forEach(lab -> lab.onDecision(decision));
+                for (FeatureHolder lab : labs) {
+                    lab.onDecision(decision);
+                }
                 Epoch outcome = new Epoch(epoch, report, decision, bytes);
                 epochs.add(outcome);
                 progress.accept(outcome);
@@ -104,6 +152,9 @@ public final class LocalTrainingRun {
             return new Result(hospital.finalWeights(), labWeights, epochs, coordinator.bestEpoch(), hospital.lastReport());
         } finally {
             labs.forEach(FeatureHolder::close);
+            if (hospital != null) {
+                hospital.close();
+            }
         }
     }
 

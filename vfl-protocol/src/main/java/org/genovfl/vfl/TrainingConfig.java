@@ -12,7 +12,12 @@ package org.genovfl.vfl;
  * {@code λ/2 ‖w‖²} (the intercept is not penalised). Early stopping: after each epoch the
  * validation log-loss is compared with the best so far; after {@code patience} epochs
  * without an improvement of at least {@code minDelta}, training stops and every party
- * keeps the weights of the best epoch.
+ * keeps the weights of the best epoch. The metric is the validation AUC by default: the
+ * cubic stand-in for σ (see {@link org.genovfl.vfl.math.SigmoidPolynomial}) trains a model
+ * whose ranking tracks the exact model's while its raw scores are scaled differently, so
+ * the exact log-loss of its scores is a poor guide; {@link StoppingMetric#LOG_LOSS} is
+ * available for studies that need calibrated scores. Training also stops when more than
+ * {@code 5%} of validation scores leave the cubic's interval, where it stops resembling σ.
  *
  * @param seed fixes the validation split, the batch order and nothing else (masks and
  *     encryption use fresh randomness)
@@ -21,7 +26,23 @@ package org.genovfl.vfl;
  */
 public record TrainingConfig(long seed, double validationFraction, int batchSize, int maxEpochs,
         double learningRate, double learningRateDecay, double momentum, double l2, int patience,
-        double minDelta, double sigmoidInterval) {
+        double minDelta, double sigmoidInterval, StoppingMetric stoppingMetric) {
+
+    /** What early stopping watches on the validation split. */
+    public enum StoppingMetric {
+        /** Higher is better. */
+        AUC,
+        /** Lower is better. */
+        LOG_LOSS;
+
+        /** The value early stopping minimises. */
+        public double loss(double auc, double logLoss) {
+            return this == AUC ? -auc : logLoss;
+        }
+    }
+
+    /** Share of validation scores outside the cubic's interval that stops training. */
+    public static final double MAX_SHARE_OUTSIDE_INTERVAL = 0.05;
 
     public TrainingConfig {
         if (!(validationFraction > 0 && validationFraction < 0.9)) {
@@ -33,6 +54,7 @@ public record TrainingConfig(long seed, double validationFraction, int batchSize
         if (!(learningRate > 0) || learningRateDecay < 0 || momentum < 0 || momentum >= 1 || l2 < 0 || minDelta < 0) {
             throw new IllegalArgumentException("learning rate > 0, decay >= 0, 0 <= momentum < 1, l2 >= 0, minDelta >= 0");
         }
+        java.util.Objects.requireNonNull(stoppingMetric, "stoppingMetric");
         if (!(sigmoidInterval > 0)) {
             throw new IllegalArgumentException("sigmoidInterval must be positive");
         }
@@ -40,17 +62,17 @@ public record TrainingConfig(long seed, double validationFraction, int batchSize
 
     /** Defaults that train the demo and test cohorts well. */
     public static TrainingConfig defaults(long seed) {
-        return new TrainingConfig(seed, 0.2, 0, 60, 0.5, 0.02, 0.9, 1e-3, 8, 1e-4, 8.0);
+        return new TrainingConfig(seed, 0.2, 0, 60, 0.5, 0.02, 0.9, 1e-3, 8, 1e-4, 8.0, StoppingMetric.AUC);
     }
 
     public TrainingConfig withMaxEpochs(int epochs) {
         return new TrainingConfig(seed, validationFraction, batchSize, epochs, learningRate, learningRateDecay,
-                momentum, l2, patience, minDelta, sigmoidInterval);
+                momentum, l2, patience, minDelta, sigmoidInterval, stoppingMetric);
     }
 
     public TrainingConfig withBatchSize(int size) {
         return new TrainingConfig(seed, validationFraction, size, maxEpochs, learningRate, learningRateDecay,
-                momentum, l2, patience, minDelta, sigmoidInterval);
+                momentum, l2, patience, minDelta, sigmoidInterval, stoppingMetric);
     }
 
     /** The learning rate of {@code epoch} under inverse-time decay. */

@@ -64,8 +64,9 @@ public final class CentralizedLogisticRegression {
             }
             Metrics.Report report = evaluate(z, labels, split.validation(), optimizer.weights());
             losses.add(report.logLoss());
-            if (report.logLoss() < bestLoss - config.minDelta()) {
-                bestLoss = report.logLoss();
+            double loss = config.stoppingMetric().loss(report.auc().value(), report.logLoss());
+            if (loss < bestLoss - config.minDelta()) {
+                bestLoss = loss;
                 bestEpoch = epoch;
                 best = optimizer.weights();
                 bestReport = report;
@@ -73,8 +74,17 @@ public final class CentralizedLogisticRegression {
             } else if (++stale >= config.patience()) {
                 break;
             }
+            if (link == Link.CUBIC && shareOutside(z, split.validation(), optimizer.weights(), config.sigmoidInterval())
+                    > TrainingConfig.MAX_SHARE_OUTSIDE_INTERVAL) {
+                break;
+            }
         }
         return new Result(best, bestEpoch, losses, bestReport);
+    }
+
+    private static double shareOutside(double[][] z, int[] rows, double[] weights, double interval) {
+        double[] scores = NesterovOptimizer.scores(z, rows, weights, true);
+        return java.util.Arrays.stream(scores).filter(s -> Math.abs(s) > interval).count() / (double) rows.length;
     }
 
     /** Evaluates standardised {@code z} rows at {@code weights} (intercept last) with the exact sigmoid. */

@@ -128,8 +128,9 @@ public final class Coordinator implements AutoCloseable {
         }
         history.add(report);
         int epoch = report.round().epoch();
-        if (report.logLoss() < bestLoss - config.minDelta()) {
-            bestLoss = report.logLoss();
+        double loss = config.stoppingMetric().loss(report.auc(), report.logLoss());
+        if (loss < bestLoss - config.minDelta()) {
+            bestLoss = loss;
             bestEpoch = epoch;
             epochsWithoutImprovement = 0;
         } else {
@@ -137,7 +138,10 @@ public final class Coordinator implements AutoCloseable {
         }
         String reason = null;
         if (epochsWithoutImprovement >= config.patience()) {
-            reason = "no improvement of validation log-loss for " + config.patience() + " epochs";
+            reason = "no improvement of validation " + config.stoppingMetric() + " for " + config.patience() + " epochs";
+        } else if (report.shareOutsideInterval() > TrainingConfig.MAX_SHARE_OUTSIDE_INTERVAL) {
+            reason = String.format("%.0f%% of validation scores left the sigmoid approximation's interval",
+                    100 * report.shareOutsideInterval());
         } else if (epoch + 1 >= config.maxEpochs()) {
             reason = "reached " + config.maxEpochs() + " epochs";
         }

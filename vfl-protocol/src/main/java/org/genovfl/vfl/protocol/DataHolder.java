@@ -39,6 +39,7 @@ abstract class DataHolder implements AutoCloseable {
     private RoundId pendingRound;
     private List<double[]> pendingMasks = List.of();
     private int pendingFeatures;
+    private double[] lastGradient = new double[0];
 
     DataHolder(String name, double[][] rawFeatures, boolean hasIntercept, TrainingConfig config, KeySetup setup) {
         this.name = name;
@@ -118,10 +119,16 @@ abstract class DataHolder implements AutoCloseable {
             }
         }
         optimizer.step(gradient, config.learningRateAt(answer.round().epoch()), config.momentum(), config.l2());
+        lastGradient = gradient;
         pendingMasks.forEach(mask -> Arrays.fill(mask, 0));
         pendingMasks = List.of();
         pendingRound = null;
         state = State.READY;
+    }
+
+    /** The data gradient this party applied last: its own, known only to it. */
+    public double[] lastGradient() {
+        return lastGradient.clone();
     }
 
     /** Keeps the weights of the best epoch so far; stops when told. */
