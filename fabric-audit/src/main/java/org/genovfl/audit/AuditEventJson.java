@@ -27,6 +27,9 @@ public final class AuditEventJson {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
+    private static final java.util.Set<String> FIELDS = java.util.Set.of("actingOrganisation", "artifactHashes",
+            "eventId", "metadata", "occurredAt", "projectId", "sequence", "type");
+
     private AuditEventJson() {
     }
 
@@ -58,6 +61,13 @@ public final class AuditEventJson {
             JsonNode node = JSON.readTree(json);
             if (node == null || !node.isObject()) {
                 throw new IllegalArgumentException("an audit event must be a JSON object");
+            }
+            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!FIELDS.contains(name)) {
+                    // Refused rather than dropped: an extra field is a client bug or a leak.
+                    throw new IllegalArgumentException("unknown field " + name);
+                }
             }
             return new AuditEvent(
                     UUID.fromString(text(node, "eventId")),

@@ -1,0 +1,263 @@
+package org.genovfl.audit.fabric;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.security.cert.CertificateException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.genovfl.audit.AuditEvent;
+import org.genovfl.audit.AuditEventJson;
+import org.genovfl.audit.AuditEventType;
+import org.genovfl.audit.AuditException;
+import org.genovfl.audit.AuditLedger;
+import org.genovfl.audit.AuditRefusal;
+import org.genovfl.audit.AuditRefusedException;
+import org.hyperledger.fabric.client.CommitException;
+import org.hyperledger.fabric.client.CommitStatusException;
+import org.hyperledger.fabric.client.Contract;
+import org.hyperledger.fabric.client.EndorseException;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.GatewayException;
+import org.hyperledger.fabric.client.Hash;
+import org.hyperledger.fabric.client.SubmitException;
+import org.hyperledger.fabric.client.identity.Identities;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.hyperledger.fabric.client.identity.X509Identity;
+
+/**
+ * The audit ledger on the Fabric channel {@code genovfl-audit}, through the peer's gateway
+ * service (fabric-gateway). A batch of events is one transaction of the chaincode's
+ * {@code appendEvents}, so the outbox's batching is what gives throughput: one event per
+ * transaction would wait for a block per event of a stream.
+ *
+ * <pre>{@code
+ * try (FabricAuditLedger ledger = FabricAuditLedger.connect(FabricConnection.fromProperties(file))) {
+ *     ledger.appendAll(events);
+ *     List<AuditEvent> trail = ledger.byProject(projectId);
+ * }
+ * }</pre>
+ *
+ * <p>Errors: a refusal by the chaincode becomes an {@link AuditRefusedException} with the
+ * chaincode's stable code; anything else (peer down, timeout, an invalidated transaction)
+ * an {@link AuditException} after which the same batch may simply be sent again, since the
+ * chaincode records an event id once.
+ */
+public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
+
+    private static final Pattern REFUSAL = Pattern.compile(
+            "\\b(" + Stream.of(AuditRefusal.values()).map(Enum::name).collect(Collectors.joining("|"))
+                    + ") event=([0-9a-f-]{36}|null)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ManagedChannel channel;
+    private final Gateway gateway;
+    private final Contract contract;
+
+    private FabricAuditLedger(ManagedChannel channel, Gateway gateway, Contract contract) {
+        this.channel = channel;
+        this.gateway = gateway;
+        this.contract = contract;
+    }
+
+    /**
+     * Connects to the peer named in {@code connection}. The gRPC connection is made lazily,
+     * so this succeeds while the peer is down; calls then fail with {@link AuditException}.
+     *
+     * @throws IllegalArgumentException if a certificate or key file cannot be read
+     */
+    public static FabricAuditLedger connect(FabricConnection connection) {
+        Objects.requireNonNull(connection, "connection");
+        try {
+            ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(connection.peerEndpoint(),
+                    TlsChannelCredentials.newBuilder().trustManager(connection.tlsRootCertificate().toFile()).build());
+            if (connection.serverNameOverride() != null) {
+                builder.overrideAuthority(connection.serverNameOverride());
+            }
+            ManagedChannel channel = builder.build();
+            X509Identity identity;
+            try (Reader certificate = Files.newBufferedReader(connection.certificate())) {
+                identity = new X509Identity(connection.mspId(), Identities.readX509Certificate(certificate));
+            }
+            Gateway gateway;
+            try (Reader key = Files.newBufferedReader(privateKeyFile(connection.privateKey()))) {
+                gateway = Gateway.newInstance()
+                        .identity(identity)
+                        .signer(Signers.newPrivateKeySigner(Identities.readPrivateKey(key)))
+                        .hash(Hash.SHA256)
+                        .connection(channel)
+                        .evaluateOptions(o -> o.withDeadlineAfter(10, TimeUnit.SECONDS))
+                        .endorseOptions(o -> o.withDeadlineAfter(15, TimeUnit.SECONDS))
+                        .submitOptions(o -> o.withDeadlineAfter(10, TimeUnit.SECONDS))
+                        .commitStatusOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
+                        .connect();
+            }
+            return new FabricAuditLedger(channel, gateway,
+                    gateway.getNetwork(connection.channel()).getContract(connection.chaincode()));
+        } catch (IOException | CertificateException | InvalidKeyException e) {
+            throw new IllegalArgumentException("cannot read the Fabric identity or TLS root certificate: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void append(AuditEvent event) {
+        appendAll(List.of(event));
+    }
+
+    /** Submits the batch as one transaction; on a refusal, first records the events before the refused one. */
+    @Override
+    public void appendAll(List<AuditEvent> events) {
+        Objects.requireNonNull(events, "events");
+        if (events.isEmpty()) {
+            return;
+        }
+        AuditRefusedException refused = submit(events);
+        if (refused == null) {
+            return;
+        }
+        int index = indexOf(events, refused.eventId());
+        if (index > 0) {
+            AuditRefusedException prefixRefused = submit(events.subList(0, index));
+            if (prefixRefused != null) {
+                throw prefixRefused;
+            }
+        }
+        throw refused;
+    }
+
+    @Override
+    public List<AuditEvent> byProject(UUID projectId) {
+        return evaluate("queryByProject", projectId.toString());
+    }
+
+    @Override
+    public List<AuditEvent> byArtifactHash(String sha256) {
+        return evaluate("queryByArtifactHash", sha256);
+    }
+
+    /** Every event of {@code type}, in time order. */
+    public List<AuditEvent> byType(AuditEventType type) {
+        return evaluate("queryByType", type.name());
+    }
+
+    /** Events that occurred in {@code [from, to)}, in time order. */
+    public List<AuditEvent> byTimeRange(Instant from, Instant to) {
+        return evaluate("queryByTimeRange", from.toString(), to.toString());
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Returns the chaincode's refusal, or null when the batch committed. */
+    private AuditRefusedException submit(List<AuditEvent> events) {
+        String batch = events.stream().map(AuditEventJson::toJson).collect(Collectors.joining(",", "[", "]"));
+        UUID first = events.get(0).eventId();
+        try {
+            contract.submitTransaction("appendEvents", batch);
+            return null;
+        } catch (EndorseException e) {
+            AuditRefusedException refused = refusal(e);
+            if (refused != null) {
+                return refused;
+            }
+            throw new AuditException("Fabric endorsement failed (" + e.getStatus().getCode() + "): " + describe(e),
+                    first, e);
+        } catch (SubmitException e) {
+            throw new AuditException("Fabric orderer did not accept the transaction: " + describe(e), first, e);
+        } catch (CommitStatusException e) {
+            throw new AuditException("Fabric commit status unknown: " + describe(e), first, e);
+        } catch (CommitException e) {
+            throw new AuditException("Fabric transaction " + e.getTransactionId() + " invalidated: " + e.getCode(),
+                    first, e);
+        }
+    }
+
+    private List<AuditEvent> evaluate(String function, String... arguments) {
+        byte[] result;
+        try {
+            result = contract.evaluateTransaction(function, arguments);
+        } catch (GatewayException e) {
+            throw new AuditException("Fabric query " + function + " failed: " + describe(e), null, e);
+        }
+        try {
+            List<AuditEvent> events = new ArrayList<>();
+            for (JsonNode node : JSON.readTree(new String(result, StandardCharsets.UTF_8))) {
+                events.add(AuditEventJson.fromJson(node.toString()));
+            }
+            return events;
+        } catch (JsonProcessingException e) {
+            throw new AuditException("Fabric query " + function + " returned malformed JSON", null, e);
+        }
+    }
+
+    static AuditRefusedException refusal(GatewayException e) {
+        List<String> messages = new ArrayList<>();
+        messages.add(String.valueOf(e.getMessage()));
+        e.getDetails().forEach(detail -> messages.add(detail.getMessage()));
+        for (String message : messages) {
+            Matcher matcher = REFUSAL.matcher(message);
+            if (matcher.find()) {
+                UUID eventId = "null".equals(matcher.group(2)) ? null : UUID.fromString(matcher.group(2));
+                return new AuditRefusedException(AuditRefusal.valueOf(matcher.group(1)), message, eventId);
+            }
+        }
+        return null;
+    }
+
+    private static String describe(GatewayException e) {
+        String details = e.getDetails().stream()
+                .map(d -> d.getMspId() + "@" + d.getAddress() + ": " + d.getMessage())
+                .collect(Collectors.joining("; "));
+        return e.getStatus().getDescription() + (details.isEmpty() ? "" : " [" + details + "]");
+    }
+
+    private static int indexOf(List<AuditEvent> events, UUID eventId) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).eventId().equals(eventId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** cryptogen writes the key as the only file of a {@code keystore} directory. */
+    private static Path privateKeyFile(Path keyOrDirectory) throws IOException {
+        if (!Files.isDirectory(keyOrDirectory)) {
+            return keyOrDirectory;
+        }
+        try (Stream<Path> files = Files.list(keyOrDirectory)) {
+            List<Path> keys = files.filter(Files::isRegularFile).toList();
+            if (keys.size() != 1) {
+                throw new IOException("expected exactly one key file in " + keyOrDirectory + ", found " + keys.size());
+            }
+            return keys.get(0);
+        }
+    }
+}
