@@ -5,6 +5,7 @@
 #   shapeit4-example (Debian)          503 samples of 1000 Genomes, chr20, 24,990 sites (VCF)
 #   hl7.fhir.uv.genomics-reporting@3.0.0 (npm pack)  the FHIR Genomics Reporting IG examples
 #   python3-sklearn (Debian)           sklearn/datasets/data/breast_cancer.csv (569 x 30)
+#   org.mitre.synthea:synthea (Maven)  runs offline: FHIR R4 bundles of 10 synthetic patients, seed 42
 # Prints the data directory on its last line.
 set -euo pipefail
 
@@ -45,6 +46,30 @@ if [ ! -f "$DATA/breast_cancer.csv" ]; then
   debian_extract python3-sklearn "$work/sklearn"
   cp "$(find "$work/sklearn" -path '*sklearn/datasets/data/breast_cancer.csv' | head -1)" "$DATA/breast_cancer.csv.partial"
   mv "$DATA/breast_cancer.csv.partial" "$DATA/breast_cancer.csv"
+fi
+
+SYNTHEA_VERSION=3.3.0
+SYNTHEA_DIR="$DATA/synthea-$SYNTHEA_VERSION-p10-seed42"
+if [ ! -d "$SYNTHEA_DIR" ]; then
+  echo "generating Synthea $SYNTHEA_VERSION FHIR bundles (10 patients, seed 42)" >&2
+  mkdir -p "$work/synthea"
+  cat > "$work/synthea/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>org.genovfl.fetch</groupId><artifactId>synthea-runner</artifactId><version>1</version>
+  <dependencies><dependency><groupId>org.mitre.synthea</groupId><artifactId>synthea</artifactId>
+    <version>$SYNTHEA_VERSION</version></dependency></dependencies>
+</project>
+POM
+  (cd "$work/synthea" && mvn -B -q dependency:build-classpath -Dmdep.outputFile=classpath.txt >/dev/null)
+  # Fixed seeds and reference date: the same ten patients every time.
+  (cd "$work/synthea" && java -cp "$(cat classpath.txt)" App -p 10 -s 42 -cs 42 -r 20240101 \
+      --exporter.baseDirectory="$work/synthea/out" --exporter.fhir.export=true \
+      --exporter.hospital.fhir.export=false --exporter.practitioner.fhir.export=false \
+      --exporter.ccda.export=false --exporter.csv.export=false Massachusetts >"$work/synthea/run.log" 2>&1) \
+    || { tail -20 "$work/synthea/run.log" >&2; exit 1; }
+  mkdir -p "$SYNTHEA_DIR.partial"
+  mv "$work"/synthea/out/fhir/*.json "$SYNTHEA_DIR.partial/"
+  mv "$SYNTHEA_DIR.partial" "$SYNTHEA_DIR"
 fi
 
 echo "$DATA"
