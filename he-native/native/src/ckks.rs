@@ -467,6 +467,7 @@ impl Context {
     pub fn load(&self, kind: Kind, bytes: &[u8]) -> Result<Obj, Error> {
         let limit = self.max_serialized_size(kind);
         let raw = inflate(bytes, limit)?;
+        self.check_nesting(kind, &raw[SEAL_HEADER_SIZE..])?;
         let obj = match kind {
             Kind::Plaintext => Obj::plaintext()?,
             Kind::Ciphertext => Obj::ciphertext()?,
@@ -521,6 +522,63 @@ impl Context {
             _ => {}
         }
         Ok(obj)
+    }
+
+    /// Relinearization and Galois keys nest a table of public keys, each a SEAL object with
+    /// its own SEAL header (secret and public keys are a plaintext and a ciphertext
+    /// serialized directly). SEAL would inflate a compressed nested object without bound, and
+    /// reserves the table sizes it reads before reading the entries (a hostile count is a
+    /// `std::bad_alloc` that no C API catches, which aborts the JVM). So we walk the
+    /// structure first: table sizes within what the parameters allow, every nested object
+    /// uncompressed and exactly filling its place.
+    fn check_nesting(&self, kind: Kind, body: &[u8]) -> Result<(), Error> {
+        let bad = |m: String| Err(Error::Format(format!("{kind:?}: {m}")));
+        let nested = |at: usize| -> Result<usize, Error> {
+            let rest = &body[at.min(body.len())..];
+            if rest.len() < SEAL_HEADER_SIZE {
+                return Err(Error::Format(format!("{kind:?}: truncated nested object")));
+            }
+            let size = u64::from_le_bytes(rest[8..16].try_into().expect("8 bytes"));
+            let magic = u16::from_le_bytes([rest[0], rest[1]]);
+            if magic != SEAL_MAGIC || rest[2] as usize != SEAL_HEADER_SIZE || rest[5] != COMPR_NONE
+                || size < SEAL_HEADER_SIZE as u64 || size > rest.len() as u64
+            {
+                return Err(Error::Format(format!("{kind:?}: malformed nested object")));
+            }
+            Ok(size as usize)
+        };
+        let read_u64 = |at: usize| -> Result<u64, Error> {
+            body.get(at..at + 8)
+                .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+                .ok_or_else(|| Error::Format(format!("{kind:?}: truncated")))
+        };
+        match kind {
+            Kind::RelinKeys | Kind::GaloisKeys => {
+                let max_dim1 = if kind == Kind::RelinKeys { 1 } else { self.degree as u64 };
+                let max_dim2 = self.bits.len() as u64;
+                let mut at = 32; // parms_id
+                let dim1 = read_u64(at)?;
+                at += 8;
+                if dim1 > max_dim1 {
+                    return bad(format!("{dim1} key lists, at most {max_dim1}"));
+                }
+                for _ in 0..dim1 {
+                    let dim2 = read_u64(at)?;
+                    at += 8;
+                    if dim2 > max_dim2 {
+                        return bad(format!("{dim2} keys in a list, at most {max_dim2}"));
+                    }
+                    for _ in 0..dim2 {
+                        at += nested(at)?;
+                    }
+                }
+                if at != body.len() {
+                    return bad("trailing bytes".into());
+                }
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     pub fn key_parms_id(&self) -> ParmsId {

@@ -19,10 +19,9 @@ class CkksOperationsIT {
     static final double BOUND = 1e-5;
     static final double SUM_BOUND = 1e-4;
 
+    static KeySet set;
     static CkksContext context;
     static KeyGenerator keys;
-    static SecretKey secret;
-    static PublicKey pub;
     static RelinKeys relin;
     static GaloisKeys galois;
     static Encryptor encryptor;
@@ -34,14 +33,13 @@ class CkksOperationsIT {
 
     @BeforeAll
     static void setUp() {
-        context = CkksContext.create(CkksParameters.n8192());
-        keys = context.keyGenerator();
-        secret = keys.secretKey();
-        pub = keys.publicKey();
+        set = new KeySet(CkksParameters.n8192());
+        context = set.context;
+        keys = set.keys;
         relin = keys.relinKeys();
         galois = keys.galoisKeys(withSumSteps(context.slotCount(), 3, -5));
-        encryptor = context.encryptor(pub);
-        decryptor = context.decryptor(secret);
+        encryptor = set.encryptor;
+        decryptor = set.decryptor;
         eval = context.evaluator();
         encoder = context.encoder();
         slots = context.slotCount();
@@ -56,9 +54,9 @@ class CkksOperationsIT {
 
     @AfterAll
     static void tearDown() {
-        for (NativeObject o : new NativeObject[] {decryptor, encryptor, galois, relin, pub, secret, keys, context}) {
-            o.close();
-        }
+        galois.close();
+        relin.close();
+        set.close();
     }
 
     double[] randomVector() {
@@ -82,11 +80,7 @@ class CkksOperationsIT {
     }
 
     static double maxError(double[] expected, double[] actual) {
-        double max = 0;
-        for (int i = 0; i < expected.length; i++) {
-            max = Math.max(max, Math.abs(expected[i] - actual[i]));
-        }
-        return max;
+        return KeySet.maxError(expected, actual);
     }
 
     static void assertClose(double[] expected, Ciphertext actual, double bound) {
