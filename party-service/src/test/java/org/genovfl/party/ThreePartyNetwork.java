@@ -61,6 +61,11 @@ final class ThreePartyNetwork implements AutoCloseable {
         return started;
     }
 
+    /** A bean of {@code role}'s service, e.g. its JdbcClient to seed test data. */
+    <T> T bean(PartyRole role, Class<T> type) {
+        return services.get(role).getBean(type);
+    }
+
     URI url(PartyRole role, String path) {
         return network.url(role).resolve(path);
     }

@@ -1,5 +1,6 @@
 package org.genovfl.psi;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.genovfl.psi.PsiMessages.BlindedChunk;
 import org.genovfl.psi.PsiMessages.Stage;
 
@@ -72,6 +74,50 @@ public final class BlindedChunkCodec {
     /** Wraps a stream for {@link #write}. */
     public static DataOutputStream writer(OutputStream out) {
         return new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
+    }
+
+    /**
+     * A stream of frames produced on demand: each time it runs dry it asks {@code next}
+     * for another chunk, and after the last ({@code null}) it yields the end frame. Lets a
+     * transport send a whole stage while holding one chunk in memory.
+     */
+    public static InputStream asInputStream(UUID runId, Stage stage, Supplier<BlindedChunk> next) {
+        return new InputStream() {
+            private byte[] buffer = new byte[0];
+            private int position;
+            private boolean ended;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) throws IOException {
+                while (position == buffer.length) {
+                    if (ended) {
+                        return -1;
+                    }
+                    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+                    DataOutputStream out = new DataOutputStream(frame);
+                    BlindedChunk chunk = next.get();
+                    if (chunk == null) {
+                        writeEnd(out, runId, stage);
+                        ended = true;
+                    } else {
+                        write(out, chunk);
+                    }
+                    out.flush();
+                    buffer = frame.toByteArray();
+                    position = 0;
+                }
+                int n = Math.min(length, buffer.length - position);
+                System.arraycopy(buffer, position, into, offset, n);
+                position += n;
+                return n;
+            }
+        };
     }
 
     private static void writeFrame(DataOutputStream out, UUID runId, Stage stage, int offset, int count)

@@ -28,6 +28,7 @@ public final class PsiException extends RuntimeException {
 
     private final UUID runId;
     private final Reason reason;
+    private final String detail;
 
     public PsiException(UUID runId, Reason reason, String message) {
         this(runId, reason, message, null);
@@ -37,6 +38,7 @@ public final class PsiException extends RuntimeException {
         super("PSI run " + runId + " failed (" + reason + "): " + message, cause);
         this.runId = runId;
         this.reason = Objects.requireNonNull(reason, "reason");
+        this.detail = message;
     }
 
     public UUID runId() {
@@ -45,5 +47,10 @@ public final class PsiException extends RuntimeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** The message without the run id and reason prefix. */
+    public String detail() {
+        return detail;
     }
 }

@@ -145,6 +145,12 @@ public final class PsiSession implements AutoCloseable {
         return stepIndex < 0 ? Step.FAILED : steps.get(stepIndex);
     }
 
+    /** Whether the run has moved beyond {@code step} (false once failed). */
+    public boolean hasPassed(Step step) {
+        int index = steps.indexOf(step);
+        return stepIndex >= 0 && index >= 0 && stepIndex > index;
+    }
+
     /** Elements handled so far in the current step, and the step's total. */
     public int stepProgress() {
         return progress;

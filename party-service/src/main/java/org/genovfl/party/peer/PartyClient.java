@@ -74,6 +74,52 @@ public final class PartyClient {
         return readJson(peer, send(peer, request, false), type);
     }
 
+    /** Reads a successful streamed answer; see {@link #postStream}. */
+    @FunctionalInterface
+    public interface StreamReader<T> {
+        T read(InputStream body) throws IOException;
+    }
+
+    /**
+     * POSTs a body of {@code mediaType} streamed from {@code body} (read lazily, so it may be
+     * produced while sending) and hands a successful answer's body, as a stream, to
+     * {@code reader}. For bulk protocol exchanges: never retried (a stream cannot be
+     * replayed), and {@code timeout} replaces the configured request timeout, since the peer
+     * may need to read the whole body before it answers.
+     *
+     * @throws PeerCallException if the peer answers with an error, cannot be reached, or the
+     *     exchange breaks off (including an {@link IOException} from {@code reader})
+     */
+    public <T> T postStream(PartyProperties.Peer peer, String path, String mediaType, InputStream body,
+            Duration timeout, StreamReader<T> reader) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(reader, "reader");
+        HttpRequest request = request(peer, path)
+                .timeout(Objects.requireNonNull(timeout, "timeout"))
+                .header("Content-Type", Objects.requireNonNull(mediaType, "mediaType"))
+                .setHeader("Accept", mediaType + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw unreachable(peer, request, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(peer, request, "interrupted", e);
+        }
+        try (InputStream answer = response.body()) {
+            if (response.statusCode() >= 200 && response.statusCode() < 300) {
+                return reader.read(answer);
+            }
+            throw new PeerCallException(peer.organisation(), readProblem(response, answer), null);
+        } catch (IOException e) {
+            throw unreachable(peer, request, "exchange broke off: " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private HttpRequest.Builder request(PartyProperties.Peer peer, String path) {
         Objects.requireNonNull(peer, "peer");
         if (!path.startsWith("/")) {

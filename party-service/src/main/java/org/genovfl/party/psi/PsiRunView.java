@@ -1,0 +1,26 @@
+package org.genovfl.party.psi;
+
+import java.time.Instant;
+import java.util.UUID;
+import org.genovfl.psi.PsiMode;
+
+/**
+ * A PSI run as the people API shows it: status, sizes and the cohort commitment; never an
+ * identifier or a blinded value.
+ *
+ * @param status RUNNING, COMPLETED or FAILED
+ * @param progress what a running run is doing now (null once finished)
+ */
+public record PsiRunView(UUID runId, UUID projectId, PsiMode mode, String status, Integer localSetSize,
+        Integer duplicatesReported, Integer intersectionSize, String cohortSha256, String error, Instant startedAt,
+        Instant finishedAt, Progress progress) {
+
+    /** Live progress: the step, elements done of the step's total, and bytes moved so far. */
+    public record Progress(String step, int done, int total, long bytesSent, long bytesReceived) {
+    }
+
+    PsiRunView withProgress(Progress live) {
+        return new PsiRunView(runId, projectId, mode, status, localSetSize, duplicatesReported, intersectionSize,
+                cohortSha256, error, startedAt, finishedAt, live);
+    }
+}

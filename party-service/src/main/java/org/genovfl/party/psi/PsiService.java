@@ -1,0 +1,459 @@
+package org.genovfl.party.psi;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.genovfl.party.config.PartyProperties;
+import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.party.PartyRegistry;
+import org.genovfl.party.peer.PartyClient;
+import org.genovfl.party.peer.PeerCallException;
+import org.genovfl.psi.BlindedChunkCodec;
+import org.genovfl.psi.IdentifierType;
+import org.genovfl.psi.PsiException;
+import org.genovfl.psi.PsiMessages.Acceptance;
+import org.genovfl.psi.PsiMessages.BlindedChunk;
+import org.genovfl.psi.PsiMessages.Confirmation;
+import org.genovfl.psi.PsiMessages.Invitation;
+import org.genovfl.psi.PsiMessages.Stage;
+import org.genovfl.psi.PsiMode;
+import org.genovfl.psi.PsiResult;
+import org.genovfl.psi.PsiRole;
+import org.genovfl.psi.PsiSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs private set intersection with another party, as initiator (started through the
+ * people API, driven on a background thread) or as responder (driven by the initiator's
+ * calls to the peer API). The protocol itself is {@link PsiSession}; this class moves its
+ * messages over mutual TLS, reports progress, and stores the outcome.
+ *
+ * <p>Failure is clean by construction: the aligned cohort is written only by
+ * {@link PsiRunStore#complete}, after both parties confirmed the same intersection; any
+ * failure (peer unreachable or gone quiet, a malformed or identity point, a broken stream,
+ * a mismatch) marks the run FAILED with the reason and wipes the session's secrets.
+ * Logs name runs, steps and counts only, never an identifier or a blinded value.
+ */
+@Service
+public class PsiService implements DisposableBean {
+
+    static final String PEER_BASE = "/peer/psi/runs";
+    /** A peer may need to read and blind a whole stage before answering: minutes at 1M. */
+    private static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(15);
+    private static final int MAX_CHUNK = 1 << 16;
+
+    private static final Logger log = LoggerFactory.getLogger(PsiService.class);
+
+    private final PsiRunStore store;
+    private final PartyProperties properties;
+    private final PartyClient client;
+    private final Duration idleTimeout;
+    private final Map<UUID, ActiveRun> active = new ConcurrentHashMap<>();
+    private final Map<UUID, PsiRunView.Progress> finishedProgress = new ConcurrentHashMap<>();
+    private final ExecutorService initiatorRuns = Executors.newSingleThreadExecutor(r -> new Thread(r, "psi-initiator"));
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "psi-idle-sweeper");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    PsiService(PsiRunStore store, PartyProperties properties, PartyClient client,
+            @Value("${genovfl.psi.idle-timeout:120s}") Duration idleTimeout) {
+        this.store = store;
+        this.properties = properties;
+        this.client = client;
+        this.idleTimeout = idleTimeout;
+        long period = Math.max(1, Math.min(10, idleTimeout.toSeconds() / 2));
+        sweeper.scheduleWithFixedDelay(this::failIdleResponderRuns, period, period, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts a run with {@code peerOrganisation} for {@code projectId} on a background
+     * thread and returns it as RUNNING; follow it with {@link #find}.
+     *
+     * @throws IllegalArgumentException if the project is unknown here, or the peer is not a
+     *     configured hospital or lab, or this party is not a hospital or lab
+     */
+    public PsiRunView start(UUID projectId, String peerOrganisation, PsiMode mode) {
+        IdentifierType type = store.linkageType(projectId)
+                .orElseThrow(() -> new IllegalArgumentException("project " + projectId + " is not known to this party"));
+        requireDataHolder(properties.role(), "this party");
+        PartyProperties.Peer peer = properties.peers().stream()
+                .filter(p -> p.organisation().equals(peerOrganisation))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no configured peer is called " + peerOrganisation));
+        requireDataHolder(peer.role(), peerOrganisation);
+        UUID runId = UUID.randomUUID();
+        store.create(runId, projectId, PartyRegistry.idOf(peerOrganisation), mode);
+        ActiveRun run = new ActiveRun(runId, projectId, peerOrganisation, PsiRole.INITIATOR);
+        active.put(runId, run);
+        log.info("PSI run {} started for project {} with {} ({} mode)", runId, projectId, peerOrganisation, mode);
+        initiatorRuns.submit(() -> runAsInitiator(run, peer, type, mode));
+        return find(runId).orElseThrow();
+    }
+
+    /** The run with its live progress, if this party took part in it. */
+    public Optional<PsiRunView> find(UUID runId) {
+        return store.find(runId).map(view -> {
+            ActiveRun run = active.get(runId);
+            PsiRunView.Progress progress = run != null ? run.progress() : finishedProgress.get(runId);
+            return view.withProgress(progress);
+        });
+    }
+
+    // ---- initiator ----------------------------------------------------------------------
+
+    private void runAsInitiator(ActiveRun run, PartyProperties.Peer peer, IdentifierType type, PsiMode mode) {
+        try {
+            PsiSession session = PsiSession.builder().runId(run.runId).projectId(run.projectId).identifierType(type)
+                    .mode(mode).role(PsiRole.INITIATOR).records(store.eligibleRecords(type)).build();
+            run.attach(session);
+            store.recordSetSize(run.runId, session.localSetSize(), session.duplicates().duplicatedValues());
+            logPrepared(run, session);
+            Acceptance acceptance = client.post(peer, PEER_BASE,
+                    new Invitation(run.runId, run.projectId, type, mode, session.localSetSize()), Acceptance.class);
+            run.act(s -> s.peerSetSize(acceptance.responderSetSize()));
+            log.info("PSI run {}: {} accepted with {} identifiers", run.runId, peer.organisation(),
+                    acceptance.responderSetSize());
+            exchangeAsInitiator(run, peer, "/singles", Stage.SINGLY_BLINDED, PsiSession.Step.RECEIVE_PEER_SINGLES);
+            exchangeAsInitiator(run, peer, "/doubles", Stage.DOUBLY_BLINDED, PsiSession.Step.RECEIVE_OWN_DOUBLES);
+            PsiResult result = run.withSession(PsiSession::intersect);
+            Confirmation peers = client.post(peer, PEER_BASE + "/" + run.runId + "/confirmation",
+                    result.confirmation(), Confirmation.class);
+            run.act(s -> s.confirm(peers));
+            complete(run, result);
+        } catch (PeerCallException e) {
+            failRun(run, new PsiException(run.runId, PsiException.Reason.PEER_FAILURE, e.getMessage(), e), false);
+        } catch (PsiException e) {
+            failRun(run, e, true);
+        } catch (RuntimeException e) {
+            failRun(run, new PsiException(run.runId, PsiException.Reason.LOCAL_FAILURE, e.toString(), e), true);
+        }
+    }
+
+    /** Streams our chunks of {@code stage} to the peer and takes its chunks from the answer. */
+    private void exchangeAsInitiator(ActiveRun run, PartyProperties.Peer peer, String path, Stage stage,
+            PsiSession.Step receivingStep) {
+        InputStream body = run.countSent(BlindedChunkCodec.asInputStream(run.runId, stage,
+                () -> run.withSession(PsiSession::nextOutgoing)));
+        client.postStream(peer, PEER_BASE + "/" + run.runId + path, BlindedChunkCodec.MEDIA_TYPE, body,
+                EXCHANGE_TIMEOUT, answer -> {
+                    receiveAll(run, answer);
+                    return null;
+                });
+        requireReceived(run, receivingStep);
+        log.info("PSI run {}: {} exchange done ({} bytes sent, {} received so far)", run.runId, stage,
+                run.bytesSent.get(), run.bytesReceived.get());
+    }
+
+    // ---- responder ----------------------------------------------------------------------
+
+    /** Handles an {@link Invitation} from {@code callerOrganisation}. */
+    Acceptance accept(String callerOrganisation, PartyRole callerRole, Invitation invitation) {
+        requireDataHolder(properties.role(), "this party");
+        requireDataHolder(callerRole, callerOrganisation);
+        IdentifierType type = store.linkageType(invitation.projectId()).orElseThrow(() -> new PsiException(
+                invitation.runId(), PsiException.Reason.LOCAL_FAILURE,
+                "project " + invitation.projectId() + " is not known to this party"));
+        if (type != invitation.identifierType()) {
+            throw new PsiException(invitation.runId(), PsiException.Reason.PROTOCOL_VIOLATION, "this party links project "
+                    + invitation.projectId() + " by " + type + ", not " + invitation.identifierType());
+        }
+        if (active.containsKey(invitation.runId()) || store.find(invitation.runId()).isPresent()) {
+            throw new PsiException(invitation.runId(), PsiException.Reason.PROTOCOL_VIOLATION, "run id already used");
+        }
+        store.create(invitation.runId(), invitation.projectId(), PartyRegistry.idOf(callerOrganisation),
+                invitation.mode());
+        ActiveRun run = new ActiveRun(invitation.runId(), invitation.projectId(), callerOrganisation, PsiRole.RESPONDER);
+        active.put(run.runId, run);
+        try {
+            PsiSession session = PsiSession.builder().runId(run.runId).projectId(run.projectId).identifierType(type)
+                    .mode(invitation.mode()).role(PsiRole.RESPONDER).records(store.eligibleRecords(type)).build();
+            run.attach(session);
+            session.peerSetSize(invitation.initiatorSetSize());
+            store.recordSetSize(run.runId, session.localSetSize(), session.duplicates().duplicatedValues());
+            log.info("PSI run {} accepted from {} for project {} ({} mode, {} identifiers offered)", run.runId,
+                    callerOrganisation, run.projectId, invitation.mode(), invitation.initiatorSetSize());
+            logPrepared(run, session);
+            return new Acceptance(run.runId, session.localSetSize());
+        } catch (RuntimeException e) {
+            throw failRun(run, asPsiException(run.runId, e), false);
+        }
+    }
+
+    /**
+     * One streamed exchange as responder: reads the initiator's chunks of {@code stage}
+     * from {@code request}, then writes ours to {@code response}.
+     */
+    void exchangeAsResponder(String callerOrganisation, UUID runId, Stage stage, InputStream request,
+            OutputStream response) {
+        ActiveRun run = responderRun(callerOrganisation, runId);
+        try {
+            receiveAll(run, request);
+            requireReceived(run, stage == Stage.SINGLY_BLINDED ? PsiSession.Step.RECEIVE_PEER_SINGLES
+                    : PsiSession.Step.RECEIVE_OWN_DOUBLES);
+            DataOutputStream out = BlindedChunkCodec.writer(run.countSent(response));
+            for (BlindedChunk chunk; (chunk = run.withSession(PsiSession::nextOutgoing)) != null; ) {
+                BlindedChunkCodec.write(out, chunk);
+                run.touch();
+            }
+            BlindedChunkCodec.writeEnd(out, runId, stage);
+            log.info("PSI run {}: {} exchange done ({} bytes sent, {} received so far)", runId, stage,
+                    run.bytesSent.get(), run.bytesReceived.get());
+        } catch (IOException e) {
+            throw failRun(run, new PsiException(runId, PsiException.Reason.PEER_FAILURE,
+                    "the stream to the peer broke off: " + e.getClass().getSimpleName(), e), false);
+        } catch (RuntimeException e) {
+            throw failRun(run, asPsiException(runId, e), false);
+        }
+    }
+
+    /** Checks the initiator's confirmation, stores the cohort, and answers with ours. */
+    Confirmation confirm(String callerOrganisation, Confirmation initiators) {
+        ActiveRun run = responderRun(callerOrganisation, initiators.runId());
+        try {
+            PsiResult result = run.withSession(s -> s.confirm(initiators));
+            complete(run, result);
+            return result.confirmation();
+        } catch (RuntimeException e) {
+            throw failRun(run, asPsiException(run.runId, e), false);
+        }
+    }
+
+    /** The initiator gave up; forget the run. */
+    void abort(String callerOrganisation, UUID runId, String reason) {
+        ActiveRun run = responderRun(callerOrganisation, runId);
+        failRun(run, new PsiException(runId, PsiException.Reason.PEER_FAILURE, "the initiator aborted: "
+                + (reason == null ? "no reason given" : reason)), false);
+    }
+
+    private ActiveRun responderRun(String callerOrganisation, UUID runId) {
+        ActiveRun run = active.get(runId);
+        if (run == null || run.role != PsiRole.RESPONDER || !run.peerOrganisation.equals(callerOrganisation)) {
+            throw new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION,
+                    "no running PSI run with this id for " + callerOrganisation);
+        }
+        run.touch();
+        return run;
+    }
+
+    // ---- shared -------------------------------------------------------------------------
+
+    private void receiveAll(ActiveRun run, InputStream stream) throws IOException {
+        DataInputStream in = BlindedChunkCodec.reader(run.countReceived(stream));
+        try {
+            for (BlindedChunk chunk; (chunk = BlindedChunkCodec.read(in, run.runId, MAX_CHUNK)) != null; ) {
+                BlindedChunk received = chunk;
+                run.act(s -> s.receive(received));
+                run.touch();
+            }
+        } catch (EOFException e) {
+            throw new PsiException(run.runId, PsiException.Reason.PEER_FAILURE,
+                    "the peer's stream ended before its end frame: the peer disappeared mid-way", e);
+        }
+    }
+
+    /** A stream may end only once every element of its stage has arrived. */
+    private void requireReceived(ActiveRun run, PsiSession.Step receivingStep) {
+        if (!run.withSession(s -> s.hasPassed(receivingStep))) {
+            throw new PsiException(run.runId, PsiException.Reason.PROTOCOL_VIOLATION,
+                    "the peer's stream ended before all elements of step " + receivingStep + " arrived");
+        }
+    }
+
+    private void complete(ActiveRun run, PsiResult result) {
+        store.complete(run.projectId, result);
+        finishedProgress.put(run.runId, run.progress());
+        active.remove(run.runId);
+        log.info("PSI run {} completed: {} shared of {} here and {} at {} ({} bytes sent, {} received)", run.runId,
+                result.intersectionSize(), result.localSetSize(), result.peerSetSize(), run.peerOrganisation,
+                run.bytesSent.get(), run.bytesReceived.get());
+    }
+
+    private PsiException failRun(ActiveRun run, PsiException cause, boolean tellPeer) {
+        if (active.remove(run.runId) == null) {
+            return cause; // already failed (e.g. by the sweeper)
+        }
+        run.close();
+        finishedProgress.put(run.runId, run.progress());
+        store.fail(run.runId, cause.reason() + ": " + cause.detail());
+        log.warn("PSI run {} failed ({}): {}", run.runId, cause.reason(), cause.detail());
+        if (tellPeer && run.role == PsiRole.INITIATOR) {
+            properties.peers().stream().filter(p -> p.organisation().equals(run.peerOrganisation)).findFirst()
+                    .ifPresent(peer -> {
+                        try {
+                            client.post(peer, PEER_BASE + "/" + run.runId + "/abort",
+                                    Map.of("reason", cause.reason().name()), Map.class);
+                        } catch (RuntimeException e) {
+                            log.info("PSI run {}: could not tell {} about the failure: {}", run.runId,
+                                    run.peerOrganisation, e.getMessage());
+                        }
+                    });
+        }
+        return cause;
+    }
+
+    private void failIdleResponderRuns() {
+        long now = System.nanoTime();
+        for (ActiveRun run : active.values()) {
+            if (run.role == PsiRole.RESPONDER && now - run.lastActivity > idleTimeout.toNanos() && !run.busy()) {
+                failRun(run, new PsiException(run.runId, PsiException.Reason.PEER_FAILURE,
+                        "the initiator stopped answering (idle for more than " + idleTimeout.toSeconds() + " s)"), false);
+            }
+        }
+    }
+
+    private static PsiException asPsiException(UUID runId, RuntimeException e) {
+        return e instanceof PsiException psi ? psi
+                : new PsiException(runId, PsiException.Reason.LOCAL_FAILURE, e.toString(), e);
+    }
+
+    private static void requireDataHolder(PartyRole role, String who) {
+        if (role != PartyRole.HOSPITAL && role != PartyRole.LAB) {
+            throw new IllegalArgumentException(who + " is a " + role + ": only a hospital and a lab hold patients to align");
+        }
+    }
+
+    private static void logPrepared(ActiveRun run, PsiSession session) {
+        var duplicates = session.duplicates();
+        log.info("PSI run {}: {} identifiers enter the protocol ({} duplicated values set aside, {} patients excluded, "
+                + "{} invalid)", run.runId, session.localSetSize(), duplicates.duplicatedValues(),
+                duplicates.patientsExcluded(), duplicates.invalidIdentifiers());
+    }
+
+    @Override
+    public void destroy() {
+        sweeper.shutdownNow();
+        initiatorRuns.shutdownNow();
+        active.values().forEach(ActiveRun::close);
+    }
+
+    /** A run in progress at this party: its session (guarded by this object) and counters. */
+    private static final class ActiveRun {
+        final UUID runId;
+        final UUID projectId;
+        final String peerOrganisation;
+        final PsiRole role;
+        final AtomicLong bytesSent = new AtomicLong();
+        final AtomicLong bytesReceived = new AtomicLong();
+        volatile long lastActivity = System.nanoTime();
+        private volatile int callsInProgress;
+        private PsiSession session;
+
+        ActiveRun(UUID runId, UUID projectId, String peerOrganisation, PsiRole role) {
+            this.runId = runId;
+            this.projectId = projectId;
+            this.peerOrganisation = peerOrganisation;
+            this.role = role;
+        }
+
+        synchronized void attach(PsiSession session) {
+            this.session = session;
+        }
+
+        synchronized <T> T withSession(java.util.function.Function<PsiSession, T> action) {
+            if (session == null) {
+                throw new PsiException(runId, PsiException.Reason.LOCAL_FAILURE, "the run was stopped");
+            }
+            callsInProgress++;
+            try {
+                return action.apply(session);
+            } finally {
+                callsInProgress--;
+            }
+        }
+
+        void act(java.util.function.Consumer<PsiSession> action) {
+            withSession(s -> {
+                action.accept(s);
+                return null;
+            });
+        }
+
+        void touch() {
+            lastActivity = System.nanoTime();
+        }
+
+        boolean busy() {
+            return callsInProgress > 0;
+        }
+
+        synchronized PsiRunView.Progress progress() {
+            String step = session == null ? "PREPARING" : session.step().name();
+            int done = session == null ? 0 : session.stepProgress();
+            int total = session == null ? 0 : Math.max(0, session.stepTotal());
+            return new PsiRunView.Progress(step, done, total, bytesSent.get(), bytesReceived.get());
+        }
+
+        synchronized void close() {
+            if (session != null) {
+                session.close();
+                session = null;
+            }
+        }
+
+        InputStream countReceived(InputStream in) {
+            return counting(in, bytesReceived);
+        }
+
+        InputStream countSent(InputStream in) {
+            return counting(in, bytesSent);
+        }
+
+        private static InputStream counting(InputStream in, AtomicLong counter) {
+            return new FilterInputStream(in) {
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        counter.incrementAndGet();
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    if (n > 0) {
+                        counter.addAndGet(n);
+                    }
+                    return n;
+                }
+            };
+        }
+
+        OutputStream countSent(OutputStream out) {
+            return new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] buffer, int offset, int length) throws IOException {
+                    out.write(buffer, offset, length);
+                    bytesSent.addAndGet(length);
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    bytesSent.incrementAndGet();
+                }
+            };
+        }
+    }
+}
