@@ -149,7 +149,7 @@ public final class LocalTrainingRun {
                 progress.accept(outcome);
             }
             List<double[]> labWeights = labs.stream().map(FeatureHolder::finalWeights).toList();
-            return new Result(hospital.finalWeights(), labWeights, epochs, coordinator.bestEpoch(), hospital.lastReport());
+            return new Result(hospital.finalWeights(), labWeights, epochs, coordinator.bestEpoch(), hospital.bestReport());
         } finally {
             labs.forEach(FeatureHolder::close);
             if (hospital != null) {

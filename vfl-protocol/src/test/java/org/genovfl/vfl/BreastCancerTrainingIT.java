@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class BreastCancerTrainingIT {
 
     static ResearchData.Table data;
-    static TrainingConfig config = TrainingConfig.defaults(20261122L).withMaxEpochs(25);
+    static TrainingConfig config = ResearchData.breastCancerConfig(20261122L);
     static LocalTrainingRun.Result vertical;
 
     @BeforeAll

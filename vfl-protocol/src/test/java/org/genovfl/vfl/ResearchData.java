@@ -23,6 +23,15 @@ final class ResearchData {
     private ResearchData() {
     }
 
+    /**
+     * Hyper-parameters for breast_cancer.csv. The classes are almost separable, so without a
+     * strong L2 penalty the scores grow past the cubic's interval [-8, 8] within a few
+     * epochs; λ = 1 keeps them inside while costing the exact model under 0.006 AUC.
+     */
+    static TrainingConfig breastCancerConfig(long seed) {
+        return new TrainingConfig(seed, 0.2, 0, 40, 0.1, 0.02, 0.9, 1.0, 8, 1e-4, 8.0, TrainingConfig.StoppingMetric.AUC);
+    }
+
     static Path dataDirectory() {
         String configured = System.getProperty("genovfl.data.dir");
         Path dir = configured != null ? Path.of(configured)

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class TrainingPrivacyAndRecoveryIT {
 
     static final ResearchData.Table DATA = ResearchData.breastCancer();
-    static final TrainingConfig CONFIG = TrainingConfig.defaults(99L).withMaxEpochs(12).withBatchSize(128);
+    static final TrainingConfig CONFIG = ResearchData.breastCancerConfig(99L).withMaxEpochs(6).withBatchSize(128);
 
     @Test
     void coordinatorsDecryptionsAreUncorrelatedWithTheTrueGradients() {
@@ -33,7 +33,7 @@ class TrainingPrivacyAndRecoveryIT {
         double[] t = truth.stream().mapToDouble(Double::doubleValue).toArray();
         double r = new PearsonsCorrelation().correlation(s, t);
         System.out.printf("%d decrypted slots; correlation with the true gradient %.4f%n", s.length, r);
-        assertThat(s.length).isGreaterThan(1000);
+        assertThat(s.length).isGreaterThan(500);
         // Under independence r is about N(0, 1/sqrt(n)); 4 standard deviations.
         assertThat(Math.abs(r)).isLessThan(4 / Math.sqrt(s.length));
         // And what the coordinator sees is mask-sized, not gradient-sized.
@@ -44,6 +44,8 @@ class TrainingPrivacyAndRecoveryIT {
     @Test
     void labAndHospitalRestartedFromCheckpointsEndWithTheSameModel() {
         LocalTrainingRun.Result uninterrupted = train(null);
+        // Both crashes must fall inside the run for the test to mean anything.
+        assertThat(uninterrupted.epochs()).hasSize(CONFIG.maxEpochs());
         for (Interruption crash : List.of(new Interruption("lab-0", 7), new Interruption("hospital", 13))) {
             LocalTrainingRun.Result resumed = train(crash);
             assertThat(resumed.bestEpoch()).as(crash.toString()).isEqualTo(uninterrupted.bestEpoch());

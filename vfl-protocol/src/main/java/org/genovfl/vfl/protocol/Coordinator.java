@@ -95,6 +95,52 @@ public final class Coordinator implements AutoCloseable {
         this.decryptor = context.decryptor(secretKey);
     }
 
+    private Coordinator(UUID runId, TrainingConfig config, String labelHolder, Set<String> dataHolders,
+            KeySetup keySetup, byte[] secretKeyBytes) {
+        if (!dataHolders.contains(labelHolder)) {
+            throw new IllegalArgumentException("the label holder must be one of the data holders");
+        }
+        if (!keySetup.runId().equals(runId)) {
+            throw new IllegalArgumentException("the key setup belongs to another run");
+        }
+        this.runId = runId;
+        this.config = config;
+        this.labelHolder = labelHolder;
+        this.dataHolders = Set.copyOf(dataHolders);
+        this.keySetup = keySetup;
+        this.context = CkksContext.create(CkksParameters.fromBytes(keySetup.parameters()));
+        try {
+            this.secretKey = context.loadSecretKey(secretKeyBytes);
+            this.decryptor = context.decryptor(secretKey);
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Resumes a run after a restart of the coordinator's service, from the key setup it sent
+     * and the secret key it kept ({@link #exportSecretKey()}). Follow with
+     * {@link #restoreHistory(List)} to restore the stopping rule.
+     *
+     * @throws IllegalArgumentException if the key setup is of another run, or the label
+     *     holder is not a data holder
+     * @throws org.genovfl.he.HeFormatException if the secret key does not load under the setup's parameters
+     */
+    public static Coordinator resume(UUID runId, TrainingConfig config, String labelHolder, Set<String> dataHolders,
+            KeySetup keySetup, byte[] secretKey) {
+        return new Coordinator(runId, config, labelHolder, dataHolders, keySetup, secretKey);
+    }
+
+    /**
+     * The run's secret key, serialized, for the coordinator's own durable storage so that it
+     * can {@link #resume} after a restart. It must never leave the coordinator; erase it
+     * when the run ends.
+     */
+    public byte[] exportSecretKey() {
+        return secretKey.toBytes();
+    }
+
     public KeySetup keySetup() {
         return keySetup;
     }

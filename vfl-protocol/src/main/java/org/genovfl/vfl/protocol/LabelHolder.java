@@ -32,6 +32,7 @@ public final class LabelHolder extends DataHolder {
     private double[] pendingScoreMask;
     private RoundId pendingValidation;
     private Metrics.Report lastReport;
+    private Metrics.Report bestReport;
 
     /**
      * @param labels 0/1 outcome per aligned row
@@ -143,6 +144,19 @@ public final class LabelHolder extends DataHolder {
     /** The full evaluation (AUC with CI, calibration) of the last validation. */
     public Metrics.Report lastReport() {
         return lastReport;
+    }
+
+    /** The full evaluation of the best epoch: the released model's report. */
+    public Metrics.Report bestReport() {
+        return bestReport;
+    }
+
+    @Override
+    public void onDecision(Messages.EpochDecision decision) {
+        if (decision.bestEpoch() == decision.round().epoch()) {
+            bestReport = lastReport;
+        }
+        super.onDecision(decision);
     }
 
     private List<Ciphertext> sumLabScores(List<EncryptedScores> labScores) {
