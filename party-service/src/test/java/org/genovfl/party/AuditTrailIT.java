@@ -149,6 +149,22 @@ class AuditTrailIT {
     }
 
     @Test
+    void listsProjectsAndLooksUpAHashWithoutUpload() throws Exception {
+        JsonNode projects = JSON.readTree(get("/api/audit/projects", "regulator").body());
+        assertThat(projects).anySatisfy(p -> {
+            assertThat(p.get("projectId").asText()).isEqualTo(project.toString());
+            assertThat(p.get("events").asLong()).isEqualTo(2);
+            assertThat(p.get("delivered").asLong()).isEqualTo(2);
+        });
+        JsonNode found = JSON.readTree(get("/api/audit/artifacts/" + sha256(COHORT_FILE).toUpperCase(), "regulator").body());
+        assertThat(found.get("found").asBoolean()).isTrue();
+        assertThat(found.get("events").get(0).get("type").asText()).isEqualTo("PSI_COMPLETED");
+        HttpResponse<String> notAHash = get("/api/audit/artifacts/BB-000123", "regulator");
+        assertThat(notAHash.statusCode()).isEqualTo(400);
+        assertThat(get("/api/audit/projects", "admin").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void exportsTheTrailAsJsonAndCsv() throws Exception {
         HttpResponse<String> csv = get("/api/projects/" + project + "/audit-trail/export?format=csv", "regulator");
         assertThat(csv.statusCode()).isEqualTo(200);

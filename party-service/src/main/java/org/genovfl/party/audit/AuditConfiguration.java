@@ -1,5 +1,7 @@
 package org.genovfl.party.audit;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -7,6 +9,9 @@ import javax.sql.DataSource;
 import org.genovfl.audit.AuditLedger;
 import org.genovfl.audit.embedded.EmbeddedAuditLedger;
 import org.genovfl.audit.embedded.LedgerSigner;
+import org.genovfl.audit.fabric.FabricAuditLedger;
+import org.genovfl.audit.fabric.FabricConnection;
+import org.genovfl.party.config.PartyProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ssl.SslBundle;
@@ -31,10 +36,24 @@ class AuditConfiguration {
     static final String SSL_BUNDLE = "party";
 
     @Bean
-    AuditLedger auditLedger(AuditProperties properties, DataSource dataSource, SslBundles bundles) {
-        log.info("Audit events go to the {} ledger", properties.ledger().name().toLowerCase());
+    AuditLedger auditLedger(AuditProperties properties, PartyProperties party, DataSource dataSource,
+            SslBundles bundles) {
         return switch (properties.ledger()) {
-            case EMBEDDED -> EmbeddedAuditLedger.create(dataSource, partySigner(bundles.getBundle(SSL_BUNDLE)));
+            case EMBEDDED -> {
+                log.info("Audit events go to the embedded ledger in this party's database");
+                yield EmbeddedAuditLedger.create(dataSource, partySigner(bundles.getBundle(SSL_BUNDLE)));
+            }
+            case FABRIC -> {
+                Path file = properties.fabric().connectionFor(party.role().name());
+                if (!Files.isRegularFile(file)) {
+                    throw new IllegalStateException("no Fabric connection file " + file + " (run ./genovfl fabric up)");
+                }
+                FabricConnection connection = FabricConnection.fromProperties(file);
+                log.info("Audit events go to Fabric channel {} through peer {} as {}", connection.channel(),
+                        connection.peerEndpoint(), connection.mspId());
+                // Closed by Spring at shutdown (inferred close()).
+                yield FabricAuditLedger.connect(connection);
+            }
         };
     }
 

@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,21 +17,45 @@ import org.springframework.validation.annotation.Validated;
  * genovfl.audit.ledger=embedded            # or fabric
  * genovfl.audit.relay.interval=200ms
  * genovfl.audit.relay.batch-size=200
+ * genovfl.audit.fabric.connection-directory=~/.cache/genovfl/fabric/connections
  * </pre>
  *
  * @param ledger which ledger the outbox relay delivers to
  * @param relay how the relay polls, batches and backs off
+ * @param fabric where the Fabric connection of this party is described (ledger=fabric only)
  */
 @Validated
 @ConfigurationProperties("genovfl.audit")
 public record AuditProperties(
         @NotNull @DefaultValue("embedded") LedgerKind ledger,
-        @Valid @DefaultValue Relay relay) {
+        @Valid @DefaultValue Relay relay,
+        @Valid @DefaultValue Fabric fabric) {
 
     /** The ledgers a party can use. */
     public enum LedgerKind {
         /** Hash chain in the party's own PostgreSQL, signed with its TLS key. */
-        EMBEDDED
+        EMBEDDED,
+        /** The channel genovfl-audit of a Hyperledger Fabric network. */
+        FABRIC
+    }
+
+    /**
+     * The party's Fabric connection file (see {@code FabricConnection.fromProperties}): either
+     * {@code connection} itself, or {@code connection-<role>.properties} (role in lower case)
+     * in {@code connection-directory}, as {@code ./genovfl fabric up} writes them.
+     */
+    public record Fabric(Path connection, Path connectionDirectory) {
+
+        Path connectionFor(String role) {
+            if (connection != null) {
+                return connection;
+            }
+            if (connectionDirectory == null) {
+                throw new IllegalStateException("genovfl.audit.ledger=fabric needs genovfl.audit.fabric.connection "
+                        + "or genovfl.audit.fabric.connection-directory (run ./genovfl fabric up)");
+            }
+            return connectionDirectory.resolve("connection-" + role.toLowerCase(java.util.Locale.ROOT) + ".properties");
+        }
     }
 
     /**

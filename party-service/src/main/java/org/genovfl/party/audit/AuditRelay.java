@@ -79,6 +79,20 @@ public final class AuditRelay {
         }
     }
 
+    /** A project this party recorded events for, and how many of them reached the ledger. */
+    public record ProjectActivity(UUID projectId, long events, long delivered, java.time.Instant lastEventAt) {
+    }
+
+    /** The projects this party recorded events for, most recent first. */
+    public List<ProjectActivity> projects() {
+        return jdbc.sql("""
+                SELECT project_id, count(*) AS events, count(delivered_at) AS delivered, max(created_at) AS last_event_at
+                  FROM audit_outbox GROUP BY project_id ORDER BY max(created_at) DESC""")
+                .query((row, n) -> new ProjectActivity(row.getObject("project_id", UUID.class), row.getLong("events"),
+                        row.getLong("delivered"), row.getTimestamp("last_event_at").toInstant()))
+                .list();
+    }
+
     public Backlog backlog() {
         return jdbc.sql("""
                 SELECT count(*) FILTER (WHERE delivered_at IS NULL) AS pending,

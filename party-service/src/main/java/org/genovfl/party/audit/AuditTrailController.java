@@ -48,6 +48,7 @@ class AuditTrailController {
 
     /**
      * @param sha256 hex SHA-256 of the uploaded bytes
+     * @param sizeBytes size of the upload (-1 when only a hash was given)
      * @param found whether any recorded event names this hash among its artifacts
      * @param events those events, oldest first
      */
@@ -69,6 +70,25 @@ class AuditTrailController {
     @GetMapping("/api/projects/{projectId}/audit-trail")
     List<AuditEvent> trail(@PathVariable UUID projectId) {
         return ledger.byProject(projectId);
+    }
+
+    @Operation(summary = "Projects with audit events", description = "Role: REGULATOR. The projects this party "
+            + "recorded events for, with how many reached the ledger.")
+    @GetMapping("/api/audit/projects")
+    List<AuditRelay.ProjectActivity> projects() {
+        return relay.projects();
+    }
+
+    @Operation(summary = "Look up a SHA-256 on the ledger", description = "Role: REGULATOR. For a regulator who "
+            + "already computed the hash of the file they hold.")
+    @GetMapping("/api/audit/artifacts/{sha256}")
+    ArtifactVerification lookUp(@PathVariable String sha256) {
+        String hash = sha256.toLowerCase(java.util.Locale.ROOT);
+        if (!hash.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException("not a hex SHA-256: " + sha256);
+        }
+        List<AuditEvent> events = ledger.byArtifactHash(hash);
+        return new ArtifactVerification(hash, -1, !events.isEmpty(), events);
     }
 
     @Operation(summary = "Export a project's audit trail", description = "Role: REGULATOR. format=json or csv, "

@@ -102,6 +102,10 @@ public final class StudyDemo {
             return false;
         }
 
+        if (!new AuditTrailDemo(network, http, console).show(releasedModelFile())) {
+            return false;
+        }
+
         console.step("Stopping the party services");
         boolean clean = stopAll();
         console.line(clean ? "all three stopped cleanly" : "a service had to be killed");
@@ -164,6 +168,11 @@ public final class StudyDemo {
         } catch (Exception e) {
             throw new IllegalStateException("cannot trust the demo CA", e);
         }
+    }
+
+    /** The released model's file, once the demo trains and releases one (none yet: null). */
+    private Path releasedModelFile() {
+        return null;
     }
 
     private static Path ownJar() throws URISyntaxException {

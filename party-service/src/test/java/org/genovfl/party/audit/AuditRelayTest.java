@@ -66,8 +66,10 @@ class AuditRelayTest {
     @Test
     void stepsCompleteWhileTheLedgerIsDownAndEveryEventIsDeliveredOnceItReturns() {
         AuditOutbox outbox = new AuditOutbox(jdbc, LAB);
+        // Batches of 4, so the backlog of 10 goes out in several calls; a 2 s backoff, so the
+        // pass right after a failure reliably finds the relay still backing off.
         AuditRelay relay = new AuditRelay(jdbc, ledger,
-                new AuditProperties.Relay(Duration.ofMillis(10), 4, Duration.ofMillis(50), Duration.ofMillis(200)));
+                new AuditProperties.Relay(Duration.ofMillis(10), 4, Duration.ofSeconds(2), Duration.ofSeconds(2)));
         UUID project = UUID.randomUUID();
         List<AuditEvent> recorded = new ArrayList<>();
 
@@ -87,7 +89,7 @@ class AuditRelayTest {
 
         ledgerDatabase = PartyDatabase.embedded(directory.resolve("ledger"), ledgerPort);
         int delivered = 0;
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (delivered < 10 && System.nanoTime() < deadline) {
             delivered += relay.relayPending().delivered();
             sleep(20);

@@ -1,0 +1,383 @@
+#!/usr/bin/env bash
+# The local Hyperledger Fabric network of GenoVFL's audit trail (issue 6):
+#   ./genovfl fabric up|down|status|logs
+# One Raft orderer and one peer per party organisation (hospital, lab, coordinator) as
+# local processes, a regulator organisation with client identities only, the channel
+# genovfl-audit created through the channel participation API, and the Java audit
+# chaincode run as a service (CCaaS), one chaincode server per party organisation.
+# Binaries come from `go install` at Fabric v2.5.16 and are cached; configuration starts
+# from Fabric's sampleconfig in the Go module cache, overridden by environment variables.
+# Nothing of Fabric's is committed. See docs/fabric.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE="${GENOVFL_CACHE:-$HOME/.cache/genovfl}"
+FABRIC_COMMIT=f871cf92a026aba7b12e6f06d71ded3e6e659d71   # v2.5.16
+BIN="$CACHE/fabric-bin"
+NET="${GENOVFL_FABRIC_DIR:-$ROOT/.genovfl/fabric}"     # crypto, ledgers, pids, logs, connections
+CHANNEL=genovfl-audit
+CHAINCODE=genovfl-audit
+CC_JAR="$ROOT/fabric-audit/chaincode/target/genovfl-audit-chaincode.jar"
+DOMAIN=genovfl.local
+ORGS=(hospital lab coordinator)                      # organisations that run a peer
+declare -A MSP=([hospital]=HospitalMSP [lab]=LabMSP [coordinator]=CoordinatorMSP [regulator]=RegulatorMSP)
+declare -A NAME=([hospital]="St Ada University Hospital" [lab]="Helix Sequencing Lab" [coordinator]="GenoVFL Study Coordination")
+declare -A PEER_PORT=([hospital]=7051 [lab]=8051 [coordinator]=9051)
+declare -A CC_PORT=([hospital]=7999 [lab]=8999 [coordinator]=9999)
+ORDERER_PORT=7050 ORDERER_ADMIN_PORT=7053
+export PATH="$BIN:/usr/local/go/bin:$PATH"
+
+started=0
+step() { started=$(date +%s%N); printf '==> fabric: %s\n' "$*"; }
+step_done() { local ms=$(( ($(date +%s%N) - started) / 1000000 )); printf '    %s (%d.%d s)\n' "${1:-done}" $((ms / 1000)) $((ms % 1000 / 100)); }
+die() { printf 'fabric: %s\n' "$*" >&2; exit 1; }
+
+# --- binaries -------------------------------------------------------------------------
+build_binaries() {
+  step "Fabric binaries at v2.5.16 ($BIN)"
+  local tools=(peer orderer configtxgen cryptogen osnadmin) builders=(detect build release) missing=0
+  for t in "${tools[@]}" "${builders[@]}"; do [ -x "$BIN/$t" ] || missing=1; done
+  if [ $missing = 0 ] && [ "$(cat "$BIN/.commit" 2>/dev/null)" = "$FABRIC_COMMIT" ]; then
+    step_done "cached"; return
+  fi
+  mkdir -p "$BIN"
+  local pkgs=()
+  for t in "${tools[@]}"; do pkgs+=("github.com/hyperledger/fabric/cmd/$t@$FABRIC_COMMIT"); done
+  for b in "${builders[@]}"; do pkgs+=("github.com/hyperledger/fabric/ccaas_builder/cmd/$b@$FABRIC_COMMIT"); done
+  echo "    go install (first time only: several minutes on 2 cores)"
+  if ! GOBIN="$BIN" GOFLAGS=-buildvcs=false go install "${pkgs[@]}" 2> "$BIN/go-install.log"; then
+    sed 's/^/    /' "$BIN/go-install.log" | head -5 >&2
+    die "cannot build Fabric: go install of github.com/hyperledger/fabric@$FABRIC_COMMIT failed (log: $BIN/go-install.log)"
+  fi
+  mkdir -p "$BIN/ccaas/bin"
+  for b in "${builders[@]}"; do ln -sf "$BIN/$b" "$BIN/ccaas/bin/$b"; done
+  echo "$FABRIC_COMMIT" > "$BIN/.commit"
+  step_done "built"
+}
+
+sampleconfig() {
+  local dir
+  dir=$(ls -d "$(go env GOMODCACHE)"/github.com/hyperledger/fabric@*-"${FABRIC_COMMIT:0:12}"/sampleconfig 2>/dev/null | head -1)
+  [ -n "$dir" ] || die "Fabric's sampleconfig is not in the Go module cache; run: ./genovfl fabric up"
+  echo "$dir"
+}
+
+# --- crypto material and channel configuration ----------------------------------------
+generate() {
+  [ -f "$NET/genesis.block" ] && return
+  step "Crypto material (cryptogen) and the channel's genesis block (configtxgen)"
+  mkdir -p "$NET"
+  cat > "$NET/crypto-config.yaml" <<YAML
+OrdererOrgs:
+  - Name: Orderer
+    Domain: orderer.$DOMAIN
+    EnableNodeOUs: true
+    Specs: [{Hostname: orderer, SANS: [localhost, 127.0.0.1]}]
+PeerOrgs:
+YAML
+  for org in "${ORGS[@]}" regulator; do
+    local count=1; [ "$org" = regulator ] && count=0
+    cat >> "$NET/crypto-config.yaml" <<YAML
+  - Name: ${MSP[$org]%MSP}
+    Domain: $org.$DOMAIN
+    EnableNodeOUs: true
+    Template: {Count: $count, SANS: [localhost, 127.0.0.1]}
+    Users: {Count: 1}
+YAML
+  done
+  cryptogen generate --config="$NET/crypto-config.yaml" --output="$NET/crypto" > /dev/null
+
+  local orderer_tls="$NET/crypto/ordererOrganizations/orderer.$DOMAIN/orderers/orderer.orderer.$DOMAIN/tls"
+  {
+    echo "Organizations:"
+    echo "  - &OrdererOrg"
+    echo "    Name: OrdererMSP"
+    echo "    ID: OrdererMSP"
+    echo "    MSPDir: $NET/crypto/ordererOrganizations/orderer.$DOMAIN/msp"
+    echo "    Policies:"
+    echo "      Readers: {Type: Signature, Rule: \"OR('OrdererMSP.member')\"}"
+    echo "      Writers: {Type: Signature, Rule: \"OR('OrdererMSP.member')\"}"
+    echo "      Admins: {Type: Signature, Rule: \"OR('OrdererMSP.admin')\"}"
+    echo "    OrdererEndpoints: [127.0.0.1:$ORDERER_PORT]"
+    for org in "${ORGS[@]}" regulator; do
+      local m=${MSP[$org]}
+      echo "  - &$m"
+      echo "    Name: $m"
+      echo "    ID: $m"
+      echo "    MSPDir: $NET/crypto/peerOrganizations/$org.$DOMAIN/msp"
+      echo "    Policies:"
+      echo "      Readers: {Type: Signature, Rule: \"OR('$m.admin', '$m.peer', '$m.client')\"}"
+      echo "      Writers: {Type: Signature, Rule: \"OR('$m.admin', '$m.client')\"}"
+      echo "      Admins: {Type: Signature, Rule: \"OR('$m.admin')\"}"
+      echo "      Endorsement: {Type: Signature, Rule: \"OR('$m.peer')\"}"
+      if [ "$org" != regulator ]; then
+        echo "    AnchorPeers: [{Host: 127.0.0.1, Port: ${PEER_PORT[$org]}}]"
+      fi
+    done
+    cat <<YAML
+Capabilities:
+  Channel: &ChannelCapabilities {V2_0: true}
+  Orderer: &OrdererCapabilities {V2_0: true}
+  Application: &ApplicationCapabilities {V2_5: true}
+Application: &ApplicationDefaults
+  Organizations:
+  Policies:
+    Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
+    Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
+    Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
+    LifecycleEndorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
+    Endorsement: {Type: ImplicitMeta, Rule: "MAJORITY Endorsement"}
+  Capabilities: *ApplicationCapabilities
+Orderer: &OrdererDefaults
+  OrdererType: etcdraft
+  # A single event must commit well under a second: cut blocks after 100 ms.
+  BatchTimeout: 100ms
+  BatchSize: {MaxMessageCount: 500, AbsoluteMaxBytes: 10 MB, PreferredMaxBytes: 2 MB}
+  EtcdRaft:
+    Consenters:
+      - {Host: 127.0.0.1, Port: $ORDERER_PORT, ClientTLSCert: $orderer_tls/server.crt, ServerTLSCert: $orderer_tls/server.crt}
+  Organizations:
+  Policies:
+    Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
+    Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
+    Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
+    BlockValidation: {Type: ImplicitMeta, Rule: "ANY Writers"}
+  Capabilities: *OrdererCapabilities
+Channel: &ChannelDefaults
+  Policies:
+    Readers: {Type: ImplicitMeta, Rule: "ANY Readers"}
+    Writers: {Type: ImplicitMeta, Rule: "ANY Writers"}
+    Admins: {Type: ImplicitMeta, Rule: "MAJORITY Admins"}
+  Capabilities: *ChannelCapabilities
+Profiles:
+  GenovflAudit:
+    <<: *ChannelDefaults
+    Orderer:
+      <<: *OrdererDefaults
+      Organizations: [*OrdererOrg]
+    Application:
+      <<: *ApplicationDefaults
+      Organizations: [*HospitalMSP, *LabMSP, *CoordinatorMSP, *RegulatorMSP]
+YAML
+  } > "$NET/configtx.yaml"
+  configtxgen -configPath "$NET" -profile GenovflAudit -channelID "$CHANNEL" -outputBlock "$NET/genesis.block" 2> "$NET/configtxgen.log" \
+    || die "configtxgen failed: $NET/configtxgen.log"
+  step_done "4 organisations, orderer, genesis block"
+}
+
+# --- processes ------------------------------------------------------------------------
+alive() { [ -f "$NET/pids/$1.pid" ] && kill -0 "$(cat "$NET/pids/$1.pid")" 2>/dev/null; }
+
+launch() { # name, command... (environment already exported by the caller's subshell)
+  local name=$1; shift
+  mkdir -p "$NET/pids" "$NET/logs"
+  alive "$name" && return
+  nohup "$@" >> "$NET/logs/$name.log" 2>&1 &
+  echo $! > "$NET/pids/$name.pid"
+}
+
+wait_port() { # port, what
+  for _ in $(seq 1 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { exec 3>&- 2>/dev/null || true; return; }
+    sleep 0.2
+  done
+  die "$2 did not open port $1 (log: $NET/logs)"
+}
+
+start_orderer() {
+  local tls="$NET/crypto/ordererOrganizations/orderer.$DOMAIN/orderers/orderer.orderer.$DOMAIN"
+  (
+    export FABRIC_CFG_PATH; FABRIC_CFG_PATH=$(sampleconfig)
+    export ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 ORDERER_GENERAL_LISTENPORT=$ORDERER_PORT
+    export ORDERER_GENERAL_LOCALMSPID=OrdererMSP ORDERER_GENERAL_LOCALMSPDIR="$tls/msp"
+    export ORDERER_GENERAL_TLS_ENABLED=true ORDERER_GENERAL_TLS_PRIVATEKEY="$tls/tls/server.key"
+    export ORDERER_GENERAL_TLS_CERTIFICATE="$tls/tls/server.crt" ORDERER_GENERAL_TLS_ROOTCAS="[$tls/tls/ca.crt]"
+    export ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE="$tls/tls/server.crt" ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY="$tls/tls/server.key"
+    export ORDERER_GENERAL_CLUSTER_ROOTCAS="[$tls/tls/ca.crt]" ORDERER_GENERAL_BOOTSTRAPMETHOD=none
+    export ORDERER_CHANNELPARTICIPATION_ENABLED=true
+    export ORDERER_ADMIN_LISTENADDRESS=127.0.0.1:$ORDERER_ADMIN_PORT ORDERER_ADMIN_TLS_ENABLED=true
+    export ORDERER_ADMIN_TLS_CERTIFICATE="$tls/tls/server.crt" ORDERER_ADMIN_TLS_PRIVATEKEY="$tls/tls/server.key"
+    export ORDERER_ADMIN_TLS_ROOTCAS="[$tls/tls/ca.crt]" ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$tls/tls/ca.crt]"
+    export ORDERER_FILELEDGER_LOCATION="$NET/ledgers/orderer" ORDERER_CONSENSUS_WALDIR="$NET/ledgers/orderer/wal"
+    export ORDERER_CONSENSUS_SNAPDIR="$NET/ledgers/orderer/snap" ORDERER_OPERATIONS_LISTENADDRESS=127.0.0.1:9443
+    export ORDERER_METRICS_PROVIDER=disabled
+    launch orderer orderer
+  )
+  wait_port $ORDERER_ADMIN_PORT orderer
+}
+
+join_orderer() {
+  local tls="$NET/crypto/ordererOrganizations/orderer.$DOMAIN/orderers/orderer.orderer.$DOMAIN/tls"
+  local admin=(-o 127.0.0.1:$ORDERER_ADMIN_PORT --ca-file "$tls/ca.crt" --client-cert "$tls/server.crt" --client-key "$tls/server.key")
+  osnadmin channel list "${admin[@]}" --channelID "$CHANNEL" > /dev/null 2>&1 && return
+  osnadmin channel join "${admin[@]}" --channelID "$CHANNEL" --config-block "$NET/genesis.block" > "$NET/logs/osnadmin.log" 2>&1 \
+    || die "orderer did not join $CHANNEL: $NET/logs/osnadmin.log"
+}
+
+peer_env() { # org: environment of the peer CLI acting as the org's admin
+  local org=$1 dir="$NET/crypto/peerOrganizations/$org.$DOMAIN"
+  export FABRIC_CFG_PATH; FABRIC_CFG_PATH=$(sampleconfig)
+  export CORE_PEER_TLS_ENABLED=true CORE_PEER_LOCALMSPID=${MSP[$org]}
+  export CORE_PEER_ADDRESS=127.0.0.1:${PEER_PORT[$org]}
+  export CORE_PEER_TLS_ROOTCERT_FILE="$dir/peers/peer0.$org.$DOMAIN/tls/ca.crt"
+  export CORE_PEER_TLS_SERVERHOSTOVERRIDE=peer0.$org.$DOMAIN
+  export CORE_PEER_MSPCONFIGPATH="$dir/users/Admin@$org.$DOMAIN/msp"
+}
+
+start_peer() {
+  local org=$1 port=${PEER_PORT[$1]} dir="$NET/crypto/peerOrganizations/$1.$DOMAIN/peers/peer0.$1.$DOMAIN"
+  (
+    export FABRIC_CFG_PATH; FABRIC_CFG_PATH=$(sampleconfig)
+    export CORE_PEER_ID=peer0.$org.$DOMAIN CORE_PEER_LOCALMSPID=${MSP[$org]} CORE_PEER_MSPCONFIGPATH="$dir/msp"
+    export CORE_PEER_LISTENADDRESS=127.0.0.1:$port CORE_PEER_ADDRESS=127.0.0.1:$port
+    export CORE_PEER_CHAINCODELISTENADDRESS=127.0.0.1:$((port + 1)) CORE_PEER_CHAINCODEADDRESS=127.0.0.1:$((port + 1))
+    export CORE_PEER_GOSSIP_BOOTSTRAP=127.0.0.1:$port CORE_PEER_GOSSIP_EXTERNALENDPOINT=127.0.0.1:$port
+    export CORE_PEER_TLS_ENABLED=true CORE_PEER_TLS_CERT_FILE="$dir/tls/server.crt"
+    export CORE_PEER_TLS_KEY_FILE="$dir/tls/server.key" CORE_PEER_TLS_ROOTCERT_FILE="$dir/tls/ca.crt"
+    export CORE_PEER_FILESYSTEMPATH="$NET/ledgers/$org" CORE_LEDGER_STATE_STATEDATABASE=goleveldb
+    export CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:$((port + 3)) CORE_METRICS_PROVIDER=disabled
+    # No Docker engine: chaincode runs only as a service, through the ccaas external builder.
+    export CORE_VM_ENDPOINT=""
+    export CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas_builder, path: $BIN/ccaas, propagateEnvironment: [HOME]}]"
+    export CORE_PEER_GATEWAY_ENABLED=true
+    launch "peer-$org" peer node start
+  )
+  wait_port "$port" "peer of $org"
+}
+
+join_peer() {
+  local org=$1
+  (
+    peer_env "$org"
+    peer channel getinfo -c "$CHANNEL" > /dev/null 2>&1 && exit 0
+    for _ in $(seq 1 50); do
+      peer channel join -b "$NET/genesis.block" >> "$NET/logs/peer-$org-join.log" 2>&1 && exit 0
+      sleep 0.3
+    done
+    die "peer of $org did not join $CHANNEL: $NET/logs/peer-$org-join.log"
+  )
+}
+
+# --- chaincode as a service -----------------------------------------------------------
+package_chaincode() { # org -> package file; one package per org: each points at its own server
+  local org=$1 work="$NET/chaincode/$1"
+  mkdir -p "$work/src"
+  printf '{"address":"127.0.0.1:%s","dial_timeout":"10s","tls_required":false}\n' "${CC_PORT[$org]}" > "$work/src/connection.json"
+  printf '{"type":"ccaas","label":"%s_%s"}\n' "$CHAINCODE" "$org" > "$work/metadata.json"
+  tar -C "$work/src" -czf "$work/code.tar.gz" connection.json
+  tar -C "$work" -czf "$work/$CHAINCODE-$org.tar.gz" metadata.json code.tar.gz
+  echo "$work/$CHAINCODE-$org.tar.gz"
+}
+
+deploy_chaincode() {
+  [ -f "$CC_JAR" ] || die "chaincode jar missing: build with mvn -pl fabric-audit/chaincode -am package"
+  local directory="" org
+  for org in "${ORGS[@]}"; do directory+="${NAME[$org]}=${MSP[$org]};"; done
+  local policy="OutOf(2, 'HospitalMSP.peer', 'LabMSP.peer', 'CoordinatorMSP.peer')"
+  for org in "${ORGS[@]}"; do
+    local pkg id
+    pkg=$(package_chaincode "$org")
+    id=$(peer_env "$org"; peer lifecycle chaincode calculatepackageid "$pkg")
+    echo "$id" > "$NET/chaincode/$org/package-id"
+    (
+      export CHAINCODE_SERVER_ADDRESS=127.0.0.1:${CC_PORT[$org]} CORE_CHAINCODE_ID_NAME=$id
+      export GENOVFL_AUDIT_ORGANISATIONS="$directory"
+      launch "chaincode-$org" java -Xmx256m -XX:+UseSerialGC -jar "$CC_JAR"
+    )
+    ( peer_env "$org"
+      peer lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$id" \
+        || peer lifecycle chaincode install "$pkg" >> "$NET/logs/lifecycle.log" 2>&1 \
+        || die "install on $org failed: $NET/logs/lifecycle.log" )
+  done
+  local orderer_ca="$NET/crypto/ordererOrganizations/orderer.$DOMAIN/orderers/orderer.orderer.$DOMAIN/tls/ca.crt"
+  local common=(-o 127.0.0.1:$ORDERER_PORT --ordererTLSHostnameOverride orderer.orderer.$DOMAIN --tls --cafile "$orderer_ca"
+    --channelID "$CHANNEL" --name "$CHAINCODE" --version 1 --sequence 1 --signature-policy "$policy")
+  if (peer_env hospital; peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE" > /dev/null 2>&1); then
+    return
+  fi
+  for org in "${ORGS[@]}"; do
+    ( peer_env "$org"
+      peer lifecycle chaincode approveformyorg "${common[@]}" --package-id "$(cat "$NET/chaincode/$org/package-id")" \
+        >> "$NET/logs/lifecycle.log" 2>&1 || die "approval by $org failed: $NET/logs/lifecycle.log" )
+  done
+  local peers=()
+  for org in "${ORGS[@]}"; do
+    peers+=(--peerAddresses 127.0.0.1:${PEER_PORT[$org]}
+      --tlsRootCertFiles "$NET/crypto/peerOrganizations/$org.$DOMAIN/peers/peer0.$org.$DOMAIN/tls/ca.crt")
+  done
+  ( peer_env hospital
+    peer lifecycle chaincode commit "${common[@]}" "${peers[@]}" >> "$NET/logs/lifecycle.log" 2>&1 \
+      || die "chaincode commit failed: $NET/logs/lifecycle.log" )
+}
+
+write_connections() {
+  mkdir -p "$NET/connections"
+  local org
+  for org in "${ORGS[@]}" regulator; do
+    local via=$org; [ "$org" = regulator ] && via=hospital   # the regulator has no peer: it reads through the hospital's
+    local users="$NET/crypto/peerOrganizations/$org.$DOMAIN/users/User1@$org.$DOMAIN/msp"
+    cat > "$NET/connections/connection-$org.properties" <<PROPS
+# Written by ./genovfl fabric up: how $org reaches channel $CHANNEL.
+peer-endpoint=127.0.0.1:${PEER_PORT[$via]}
+server-name-override=peer0.$via.$DOMAIN
+tls-root-certificate=$NET/crypto/peerOrganizations/$via.$DOMAIN/peers/peer0.$via.$DOMAIN/tls/ca.crt
+msp-id=${MSP[$org]}
+certificate=$users/signcerts/User1@$org.$DOMAIN-cert.pem
+private-key=$users/keystore
+channel=$CHANNEL
+chaincode=$CHAINCODE
+PROPS
+  done
+}
+
+# --- commands -------------------------------------------------------------------------
+cmd_up() {
+  local began; began=$(date +%s%N)
+  build_binaries
+  generate
+  step "Orderer (Raft) and channel $CHANNEL"
+  start_orderer; join_orderer
+  step_done "orderer on 127.0.0.1:$ORDERER_PORT, channel joined"
+  step "Peers of ${ORGS[*]}"
+  for org in "${ORGS[@]}"; do start_peer "$org"; done
+  for org in "${ORGS[@]}"; do join_peer "$org"; done
+  step_done "3 peers joined"
+  step "Audit chaincode as a service (endorsement: submitting organisation plus one other)"
+  deploy_chaincode
+  step_done "chaincode $CHAINCODE committed"
+  write_connections
+  printf '==> fabric: up in %d s; connection files in %s\n' $(( ($(date +%s%N) - began) / 1000000000 )) "$NET/connections"
+}
+
+cmd_down() {
+  step "Stopping the processes this script started"
+  local stopped=0 f pid
+  for f in "$NET"/pids/*.pid; do
+    [ -e "$f" ] || continue
+    pid=$(cat "$f")
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid"; stopped=$((stopped + 1)); fi
+    rm -f "$f"
+  done
+  step_done "$stopped stopped"
+  if [ "${1:-}" = "--purge" ]; then rm -rf "$NET"; echo "    removed $NET"; fi
+}
+
+cmd_status() {
+  local f name any=0
+  for f in "$NET"/pids/*.pid; do
+    [ -e "$f" ] || continue
+    any=1; name=$(basename "$f" .pid)
+    if alive "$name"; then printf '%-22s running (pid %s)\n' "$name" "$(cat "$f")"; else printf '%-22s STOPPED\n' "$name"; fi
+  done
+  [ $any = 1 ] || echo "no Fabric network started from $NET"
+}
+
+cmd_logs() { tail -n "${2:-50}" "$NET"/logs/"${1:-*}"*.log; }
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) shift; cmd_down "$@" ;;
+  status) cmd_status ;;
+  logs) shift; cmd_logs "$@" ;;
+  *) echo "usage: ./genovfl fabric up|down [--purge]|status|logs [name] [lines]" >&2; exit 2 ;;
+esac
