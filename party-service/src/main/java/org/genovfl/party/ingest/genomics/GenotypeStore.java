@@ -92,7 +92,7 @@ public class GenotypeStore {
             int first = nextIndex;
             jdbc.batchUpdate("""
                     INSERT INTO genotype_variant (dataset_id, variant_index, chrom, pos, variant_id, ref, alt,
-                        alt_allele_freq, call_rate, hwe_p, dosages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        alt_allele_freq, call_rate, hwe_p, dosages, gene) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, new BatchPreparedStatementSetter() {
                 @Override
                 public void setValues(PreparedStatement ps, int i) throws SQLException {
@@ -109,6 +109,7 @@ public class GenotypeStore {
                     setNullableDouble(ps, 9, stats.callRate());
                     setNullableDouble(ps, 10, stats.hardyWeinbergP());
                     ps.setBytes(11, row.dosages());
+                    ps.setString(12, row.gene());
                 }
 
                 @Override

@@ -29,9 +29,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import org.genovfl.party.ingest.genomics.DosageAccumulator;
 import org.genovfl.party.ingest.genomics.DosageRow;
 import org.genovfl.party.ingest.genomics.PackedDosages;
-import org.genovfl.party.ingest.genomics.VariantStatistics;
 
 /**
  * Streams a VCF (plain, gzip or bgzip) or BCF file as {@link DosageRow}s, one record at a
@@ -257,9 +257,9 @@ public final class VcfDosageReader implements AutoCloseable {
                     skipped++;
                     continue;
                 }
-                Accumulator[] perAlt = new Accumulator[alternates.size()];
+                DosageAccumulator[] perAlt = new DosageAccumulator[alternates.size()];
                 for (int k = 0; k < perAlt.length; k++) {
-                    perAlt[k] = new Accumulator(samples);
+                    perAlt[k] = new DosageAccumulator(samples);
                 }
                 for (int s = 0; s < samples; s++) {
                     Genotype genotype = context.getGenotype(s);
@@ -365,72 +365,6 @@ public final class VcfDosageReader implements AutoCloseable {
         }
     }
 
-    /** Counts and packs the dosages of one alternate allele across samples. */
-    static final class Accumulator {
-        private final int samples;
-        private final byte[] dosages;
-        private long alleleCount;
-        private long alleleNumber;
-        private int called;
-        private int homRef;
-        private int het;
-        private int homAlt;
-
-        Accumulator(int samples) {
-            this.samples = samples;
-            this.dosages = new byte[PackedDosages.byteLength(samples)];
-        }
-
-        /** Adds sample {@code s} whose allele indices are {@code alleles} (-1 = missing). */
-        void add(int s, int[] alleles, int alt) {
-            add(s, alleles.length, alleles.length > 0 ? alleles[0] : -1, alleles.length > 1 ? alleles[1] : -1, alt);
-        }
-
-        void add(int s, int ploidy, int first, int second, int alt) {
-            int copies = 0;
-            boolean missing = ploidy == 0;
-            if (ploidy >= 1) {
-                if (first < 0) {
-                    missing = true;
-                } else {
-                    alleleNumber++;
-                    if (first == alt) {
-                        copies++;
-                    }
-                }
-            }
-            if (ploidy == 2) {
-                if (second < 0) {
-                    missing = true;
-                } else {
-                    alleleNumber++;
-                    if (second == alt) {
-                        copies++;
-                    }
-                }
-            }
-            alleleCount += copies;
-            int shift = (s & 3) << 1;
-            int code = missing ? PackedDosages.MISSING : copies;
-            dosages[s >>> 2] |= (byte) (code << shift);
-            if (!missing) {
-                called++;
-                if (ploidy == 2) {
-                    switch (copies) {
-                        case 0 -> homRef++;
-                        case 1 -> het++;
-                        default -> homAlt++;
-                    }
-                }
-            }
-        }
-
-        DosageRow row(String chrom, long pos, String id, String ref, String alt) {
-            return new DosageRow(chrom, pos, id, ref, alt, dosages,
-                    new VariantStatistics(alleleCount, alleleNumber, called, samples, homRef, het, homAlt));
-        }
-    }
-
     /** Parses one VCF data line, looking at the site columns and GT only. */
     static final class SiteParser {
         private final int samples;
@@ -473,9 +407,9 @@ public final class VcfDosageReader implements AutoCloseable {
             if (samples > 0 && !record.startsWith("GT", columnStart[8])) {
                 throw new MalformedRecord("FORMAT does not start with GT");
             }
-            Accumulator[] perAlt = new Accumulator[alts.length];
+            DosageAccumulator[] perAlt = new DosageAccumulator[alts.length];
             for (int k = 0; k < alts.length; k++) {
-                perAlt[k] = new Accumulator(samples);
+                perAlt[k] = new DosageAccumulator(samples);
             }
             int[] alleles = new int[2];
             for (int s = 0; s < samples; s++) {
