@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mvn -B -q -f vfl-protocol/pom.xml test-compile
-cp=$(mvn -B -q -f vfl-protocol/pom.xml dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
+cpfile=$(mktemp)
+trap 'rm -f "$cpfile"' EXIT
+mvn -B -q -f vfl-protocol/pom.xml dependency:build-classpath -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=test
+cp=$(cat "$cpfile")
 java -Xmx8g -cp "vfl-protocol/target/test-classes:vfl-protocol/target/classes:$cp" \
   org.genovfl.vfl.bench.EpochBenchmark "${1:-100000}" "${2:-30}" "${3:-300}" "${4:-2}" bench/results

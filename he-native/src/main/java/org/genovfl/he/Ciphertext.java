@@ -59,8 +59,15 @@ public final class Ciphertext extends NativeObject {
         return CkksContext.save(this, NativeHandle.CIPHERTEXT, keyId, true);
     }
 
-    /** As {@link #toBytes()}; without compression when {@code compress} is false (for tests). */
-    byte[] toBytes(boolean compress) {
+    /**
+     * As {@link #toBytes()}; without compression when {@code compress} is false. CKKS
+     * ciphertexts are close to uniformly random, so zstd saves little (their top bits only)
+     * and costs more time than the bytes it saves on a fast link: protocols that stream
+     * many ciphertexts send them uncompressed. Loading accepts both forms.
+     *
+     * @throws IllegalStateException if this ciphertext is closed
+     */
+    public byte[] toBytes(boolean compress) {
         return CkksContext.save(this, NativeHandle.CIPHERTEXT, keyId, compress);
     }
 

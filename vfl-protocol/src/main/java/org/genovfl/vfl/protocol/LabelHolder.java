@@ -62,22 +62,18 @@ public final class LabelHolder extends DataHolder {
             y[k] = labels[batch[k]];
         }
         List<Ciphertext> summed = sumLabScores(labScores);
-        List<Ciphertext> residuals = new ArrayList<>(summed.size());
+        List<Ciphertext> residuals;
         try {
-            for (int block = 0; block < summed.size(); block++) {
-                residuals.add(algebra.residual(summed.get(block), keys.layout().replicate(ownScores, block),
-                        keys.layout().replicate(y, block), sigmoid, keys.relinKeys()));
-            }
+            residuals = java.util.stream.IntStream.range(0, summed.size()).parallel()
+                    .mapToObj(block -> algebra.residual(summed.get(block), keys.layout().replicate(ownScores, block),
+                            keys.layout().replicate(y, block), sigmoid, keys.relinKeys()))
+                    .toList();
         } finally {
             summed.forEach(Ciphertext::close);
         }
         pendingResiduals = residuals;
         residualRound = round;
-        List<byte[]> wire = new ArrayList<>(residuals.size());
-        for (Ciphertext c : residuals) {
-            wire.add(c.toBytes());
-        }
-        return new EncryptedResiduals(round, wire);
+        return new EncryptedResiduals(round, residuals.parallelStream().map(c -> c.toBytes(false)).toList());
     }
 
     /** The hospital's own masked encrypted gradient (clinical features and intercept). */
