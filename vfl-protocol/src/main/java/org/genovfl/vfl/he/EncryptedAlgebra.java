@@ -81,29 +81,49 @@ public final class EncryptedAlgebra {
      * @param x the party's standardised batch rows, {@code x[row][feature]}
      */
     public List<Ciphertext> gradient(List<Ciphertext> residuals, double[][] x, double factor, GaloisKeys galoisKeys) {
+        return gradient(residuals, x, factor, galoisKeys, null);
+    }
+
+    /**
+     * As {@link #gradient(List, double[][], double, GaloisKeys)}, reusing the plaintext
+     * blocks of {@code encoded} (built for exactly these rows and factor) instead of
+     * encoding them again: encoding is the largest single cost of a full-batch epoch.
+     */
+    public List<Ciphertext> gradient(List<Ciphertext> residuals, double[][] x, double factor, GaloisKeys galoisKeys,
+            EncodedMatrix encoded) {
         int features = x.length == 0 ? 0 : x[0].length;
         if (residuals.size() != layout.sampleBlocks(x.length)) {
             throw new IllegalArgumentException("expected " + layout.sampleBlocks(x.length) + " residual ciphertexts, got "
                     + residuals.size());
         }
         return IntStream.range(0, layout.featureBlocks(features)).parallel()
-                .mapToObj(block -> gradientBlock(residuals, x, block, factor, galoisKeys))
+                .mapToObj(block -> gradientBlock(residuals, x, block, factor, galoisKeys, encoded))
                 .toList();
     }
 
+    /** The plaintext block (sampleBlock, featureBlock) of {@code factor · x}, encoded at {@code level}. */
+    Plaintext encodeBlock(double[][] x, int sampleBlock, int featureBlock, double factor, int level) {
+        return encoder.encode(layout.matrixBlock(x, sampleBlock, featureBlock, factor), level, context.parameters().scale());
+    }
+
     private Ciphertext gradientBlock(List<Ciphertext> residuals, double[][] x, int featureBlock, double factor,
-            GaloisKeys galoisKeys) {
+            GaloisKeys galoisKeys, EncodedMatrix encoded) {
         Ciphertext sum = null;
         for (int sampleBlock = 0; sampleBlock < residuals.size(); sampleBlock++) {
             Ciphertext d = residuals.get(sampleBlock);
-            try (Plaintext block = encoder.encode(layout.matrixBlock(x, sampleBlock, featureBlock, factor), d.level(),
-                    context.parameters().scale())) {
+            Plaintext block = encoded != null ? encoded.block(this, x, sampleBlock, featureBlock, factor, d.level())
+                    : encodeBlock(x, sampleBlock, featureBlock, factor, d.level());
+            try {
                 Ciphertext product = evaluator.multiplyPlain(d, block);
                 if (sum == null) {
                     sum = product;
                 } else {
                     evaluator.addInPlace(sum, product);
                     product.close();
+                }
+            } finally {
+                if (encoded == null) {
+                    block.close();
                 }
             }
         }

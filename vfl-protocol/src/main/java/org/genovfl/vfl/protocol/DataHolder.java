@@ -7,6 +7,7 @@ import org.genovfl.he.Ciphertext;
 import org.genovfl.vfl.CohortSplit;
 import org.genovfl.vfl.NesterovOptimizer;
 import org.genovfl.vfl.TrainingConfig;
+import org.genovfl.vfl.he.EncodedMatrix;
 import org.genovfl.vfl.he.EncryptedAlgebra;
 import org.genovfl.vfl.he.RunKeys;
 import org.genovfl.vfl.math.Standardizer;
@@ -40,6 +41,11 @@ abstract class DataHolder implements AutoCloseable {
     private List<double[]> pendingMasks = List.of();
     private int pendingFeatures;
     private double[] lastGradient = new double[0];
+    /** Full-batch runs reuse the encoded feature matrix every epoch (if it fits the budget). */
+    private EncodedMatrix encodedTraining;
+
+    /** Native memory a data holder may spend on pre-encoded feature blocks. */
+    static final long ENCODING_CACHE_BYTES = 4L << 30;
 
     DataHolder(String name, double[][] rawFeatures, boolean hasIntercept, TrainingConfig config, KeySetup setup) {
         this.name = name;
@@ -81,7 +87,8 @@ abstract class DataHolder implements AutoCloseable {
     protected MaskedGradient maskedGradient(RoundId round, List<Ciphertext> residuals) {
         int[] batch = split.batch(round.epoch(), round.batch());
         double[][] x = rows(batch);
-        List<Ciphertext> gradient = algebra.gradient(residuals, x, 1.0 / batch.length, keys.galoisKeys());
+        List<Ciphertext> gradient = algebra.gradient(residuals, x, 1.0 / batch.length, keys.galoisKeys(),
+                encodedTraining(batch.length, x.length == 0 ? 0 : x[0].length));
         List<double[]> masks = new ArrayList<>();
         List<Ciphertext> masked = new ArrayList<>();
         for (Ciphertext g : gradient) {
@@ -93,6 +100,18 @@ abstract class DataHolder implements AutoCloseable {
         pendingFeatures = x.length == 0 ? 0 : x[0].length;
         state = State.AWAITING_GRADIENT_VALUES;
         return new MaskedGradient(round, name, EncryptedAlgebra.toWire(masked));
+    }
+
+    private EncodedMatrix encodedTraining(int rows, int features) {
+        boolean sameRowsEveryEpoch = split.batchesPerEpoch() == 1;
+        if (!sameRowsEveryEpoch
+                || EncodedMatrix.estimatedBytes(keys.layout(), rows, features, 2) > ENCODING_CACHE_BYTES) {
+            return null;
+        }
+        if (encodedTraining == null) {
+            encodedTraining = new EncodedMatrix(keys.layout(), rows, features);
+        }
+        return encodedTraining;
     }
 
     /**
@@ -168,6 +187,9 @@ abstract class DataHolder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (encodedTraining != null) {
+            encodedTraining.close();
+        }
         keys.close();
     }
 
