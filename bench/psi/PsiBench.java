@@ -1,0 +1,240 @@
+/*
+ * Benchmark of GenoVFL's PSI (not a test): a hospital and a lab party service as two
+ * processes on this machine, over loopback mutual TLS, n identifiers each with 50% overlap.
+ * Run through bench/psi/run.sh, which compiles this file against the party-service jar.
+ */
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.KeyStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.demo.DemoNetwork;
+import org.genovfl.party.security.pki.DemoCertificateAuthority;
+import org.postgresql.PGConnection;
+
+public class PsiBench {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<PartyRole> PARTIES = List.of(PartyRole.HOSPITAL, PartyRole.LAB);
+
+    public static void main(String[] args) throws Exception {
+        Path jar = Path.of(args[0]);
+        Path work = Path.of(args[1]);
+        Path results = Path.of(args[2]);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 3; i < args.length; i++) {
+            int n = Integer.parseInt(args[i]);
+            Map<String, Object> row = runOnce(jar, work.resolve("n" + n), n);
+            rows.add(row);
+            System.out.println("RESULT " + JSON.writeValueAsString(row));
+            Files.writeString(results.resolve("psi-" + n + ".json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(row) + "\n");
+        }
+    }
+
+    static Map<String, Object> runOnce(Path jar, Path dir, int n) throws Exception {
+        Map<PartyRole, Integer> ports = new EnumMap<>(PartyRole.class);
+        for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
+            ports.put(role, freePort());
+        }
+        DemoNetwork network = DemoNetwork.openOrCreate(dir, ports);
+        Map<PartyRole, Integer> dbPorts = new EnumMap<>(PartyRole.class);
+        Map<PartyRole, Process> processes = new EnumMap<>(PartyRole.class);
+        try {
+            for (PartyRole role : PARTIES) {
+                dbPorts.put(role, freePort());
+                Files.writeString(network.propertiesFile(role), "\ngenovfl.database.port=" + dbPorts.get(role) + "\n",
+                        StandardOpenOption.APPEND);
+                Path log = dir.resolve(role.name().toLowerCase() + ".log");
+                processes.put(role, new ProcessBuilder(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g", "-XX:+UseSerialGC", "-jar", jar.toString(),
+                        "--spring.config.additional-location=file:" + network.propertiesFile(role)))
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+            }
+            HttpClient https = client(network);
+            for (PartyRole role : PARTIES) {
+                awaitHealthy(https, network.url(role).resolve("/actuator/health"), processes.get(role));
+            }
+            UUID project = UUID.randomUUID();
+            long seedStart = System.nanoTime();
+            seed(dbPorts.get(PartyRole.HOSPITAL), project, "H", 0, n);
+            seed(dbPorts.get(PartyRole.LAB), project, "L", n / 2, n / 2 + n);
+            System.out.printf("n=%d: seeded both parties in %.1f s%n", n, (System.nanoTime() - seedStart) / 1e9);
+
+            Map<PartyRole, Long> cpuBefore = new EnumMap<>(PartyRole.class);
+            for (PartyRole role : PARTIES) {
+                cpuBefore.put(role, cpuTicks(processes.get(role).pid()));
+            }
+            long start = System.nanoTime();
+            HttpResponse<String> started = https.send(HttpRequest.newBuilder(
+                            network.url(PartyRole.HOSPITAL).resolve("/api/psi/runs"))
+                    .header("Authorization", basic(network))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("projectId", project,
+                            "peerOrganisation", DemoNetwork.ORGANISATIONS.get(PartyRole.LAB)))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (started.statusCode() != 202) {
+                throw new IllegalStateException("start refused: " + started.body());
+            }
+            String runId = JSON.readTree(started.body()).get("runId").asText();
+            JsonNode hospitalRun;
+            while (true) {
+                hospitalRun = run(https, network, PartyRole.HOSPITAL, runId);
+                if (!"RUNNING".equals(hospitalRun.get("status").asText())) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            double wall = (System.nanoTime() - start) / 1e9;
+            JsonNode labRun = run(https, network, PartyRole.LAB, runId);
+            if (!"COMPLETED".equals(hospitalRun.get("status").asText())) {
+                throw new IllegalStateException("run failed: " + hospitalRun);
+            }
+            double tick = 100.0; // USER_HZ on Linux
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("identifiersPerSide", n);
+            row.put("overlap", 0.5);
+            row.put("intersection", hospitalRun.get("intersectionSize").asInt());
+            row.put("wallSeconds", round(wall));
+            row.put("serverWallSeconds", round(Duration.between(Instant.parse(hospitalRun.get("startedAt").asText()),
+                    Instant.parse(hospitalRun.get("finishedAt").asText())).toMillis() / 1000.0));
+            for (PartyRole role : PARTIES) {
+                long pid = processes.get(role).pid();
+                String key = role.name().toLowerCase();
+                row.put(key + "CpuSeconds", round((cpuTicks(pid) - cpuBefore.get(role)) / tick));
+                row.put(key + "PeakRssMiB", peakRssKiB(pid) / 1024);
+                JsonNode progress = (role == PartyRole.HOSPITAL ? hospitalRun : labRun).get("progress");
+                row.put(key + "BytesSentPerIdentifier", round(progress.get("bytesSent").asDouble() / n));
+                row.put(key + "BytesReceivedPerIdentifier", round(progress.get("bytesReceived").asDouble() / n));
+            }
+            for (PartyRole role : PARTIES) {
+                // The services' own account of the run (ids, steps and counts only).
+                Files.readAllLines(dir.resolve(role.name().toLowerCase() + ".log")).stream()
+                        .filter(line -> line.contains("PSI run " + runId))
+                        .forEach(line -> System.out.println(role + " " + line.substring(0, Math.min(line.length(), 60))
+                                + " ... " + line.substring(line.indexOf("PSI run"))));
+            }
+            row.put("loadAverageAfter", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+            row.put("heapLimit", "-Xmx1g per party");
+            row.put("cores", Runtime.getRuntime().availableProcessors());
+            return row;
+        } finally {
+            for (Process process : processes.values()) {
+                process.destroy();
+            }
+            for (Process process : processes.values()) {
+                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    static JsonNode run(HttpClient https, DemoNetwork network, PartyRole role, String runId) throws Exception {
+        HttpResponse<String> response = https.send(HttpRequest.newBuilder(network.url(role).resolve("/api/psi/runs/" + runId))
+                .header("Authorization", basic(network)).build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
+    /** Patients {@code prefix-i} with biobank sample ids BB-i for i in [from, to), all consenting by default. */
+    static void seed(int port, UUID project, String prefix, int from, int to) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "")) {
+            try (var insert = db.prepareStatement("INSERT INTO project (id, name, created_by) VALUES (?, 'PSI bench', 'bench')")) {
+                insert.setObject(1, project);
+                insert.executeUpdate();
+            }
+            StringBuilder patients = new StringBuilder();
+            StringBuilder links = new StringBuilder();
+            for (int i = from; i < to; i++) {
+                long id = i + 1L;
+                patients.append(id).append('\t').append(prefix).append('-').append(i).append("\tbench\n");
+                links.append(id).append("\tBIOBANK_SAMPLE_ID\tBB-").append(String.format("%08d", i)).append('\n');
+            }
+            var copy = db.unwrap(PGConnection.class).getCopyAPI();
+            copy.copyIn("COPY patient (id, local_id, source) FROM STDIN", new StringReader(patients.toString()));
+            copy.copyIn("COPY linkage_identifier (patient_id, id_type, normalised_value) FROM STDIN",
+                    new StringReader(links.toString()));
+        }
+    }
+
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+    }
+
+    static long peakRssKiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return -1;
+    }
+
+    static void awaitHealthy(HttpClient https, URI health, Process process) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("party process exited; see its log");
+            }
+            try {
+                if (https.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("party did not become healthy: " + health);
+    }
+
+    static String basic(DemoNetwork network) {
+        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + network.password("admin"))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    static HttpClient client(DemoNetwork network) throws Exception {
+        KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.storePassword().toCharArray());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ssl).build();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

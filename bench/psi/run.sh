@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# PSI benchmark (not a test): hospital and lab party services as two processes on this
+# machine, over loopback mutual TLS, 50% overlap, n identifiers per side.
+#   bench/psi/run.sh [n ...]        default: 10000 100000 1000000
+# Writes bench/results/psi-<n>.json and bench/results/psi.md. Needs the party-service jar
+# (./genovfl builds it; or mvn -pl party-service -am package -DskipTests); GENOVFL_JAR overrides.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1000000)
+jar=${GENOVFL_JAR:-$(ls "$root"/party-service/target/genovfl-party-service-*.jar | grep -v original | head -1)}
+results="$root/bench/results"
+work=$(mktemp -d "${TMPDIR:-/tmp}/genovfl-psi-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$results" "$work/classes"
+
+# The driver compiles against the jar's classes and libraries (DemoNetwork, the JDBC driver).
+unzip -q -o "$jar" 'BOOT-INF/*' -d "$work/boot"
+cp="$work/boot/BOOT-INF/classes:$work/boot/BOOT-INF/lib/*"
+javac -q -cp "$cp" -d "$work/classes" "$root/bench/psi/PsiBench.java" 2>/dev/null \
+  || javac -cp "$cp" -d "$work/classes" "$root/bench/psi/PsiBench.java"
+java -cp "$work/classes:$cp" PsiBench "$jar" "$work" "$results" "${sizes[@]}" | tee "$work/out.txt"
+
+{
+  echo "| identifiers per side | intersection | wall (s) | hospital CPU (s) | lab CPU (s) | hospital peak RSS (MiB) | lab peak RSS (MiB) | bytes sent per identifier (hospital / lab) |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for n in "${sizes[@]}"; do
+    f="$results/psi-$n.json"
+    [ -f "$f" ] || continue
+    python3 - "$f" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"| {r['identifiersPerSide']:,} | {r['intersection']:,} | {r['wallSeconds']} | {r['hospitalCpuSeconds']} | {r['labCpuSeconds']} | {r['hospitalPeakRssMiB']} | {r['labPeakRssMiB']} | {r['hospitalBytesSentPerIdentifier']} / {r['labBytesSentPerIdentifier']} |")
+PY
+  done
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%d)."
+} > "$results/psi.md"
+cat "$results/psi.md"
