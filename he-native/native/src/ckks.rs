@@ -415,15 +415,22 @@ impl Context {
 
     /// SEAL's serialization of `h`, compressed with zstd unless `compress` is false.
     pub fn save(kind: Kind, h: Handle, compress: bool) -> Result<Vec<u8>, Error> {
+        Self::save_after(kind, h, compress, &[])
+    }
+
+    /// `prefix` followed by SEAL's serialization of `h`, written in place (no extra copy).
+    pub fn save_after(kind: Kind, h: Handle, compress: bool, prefix: &[u8]) -> Result<Vec<u8>, Error> {
         let mode = if compress { COMPR_ZSTD } else { COMPR_NONE };
         let mut size = 0i64;
         let mut written = 0i64;
+        let at = prefix.len();
         let (c, mut buf);
         macro_rules! save_with {
             ($size:ident, $save:ident) => {{
                 seal!($size(h, mode, &mut size))?;
-                buf = vec![0u8; size as usize];
-                c = seal!($save(h, buf.as_mut_ptr(), size as u64, mode, &mut written));
+                buf = vec![0u8; at + size as usize];
+                buf[..at].copy_from_slice(prefix);
+                c = seal!($save(h, buf[at..].as_mut_ptr(), size as u64, mode, &mut written));
             }};
         }
         match kind {
@@ -435,7 +442,7 @@ impl Context {
             other => return Err(Error::State(format!("{other:?} cannot be saved"))),
         }
         c?;
-        buf.truncate(written as usize);
+        buf.truncate(at + written as usize);
         Ok(buf)
     }
 

@@ -5,7 +5,7 @@
 //! Operations take a `dest` handle: 0 asks for a new ciphertext, anything else is
 //! overwritten (and may equal an input, for in-place use). They return the handle written.
 
-use jni::objects::{JByteArray, JClass, JDoubleArray, JIntArray};
+use jni::objects::{JByteArray, JClass, JDoubleArray, JIntArray, JLongArray};
 use jni::sys::{jboolean, jbyteArray, jdouble, jdoubleArray, jint, jlong};
 use jni::JNIEnv;
 
@@ -244,8 +244,8 @@ jni_fn!(Java_org_genovfl_he_CkksNative_plaintextScale(env, pt: jlong) -> jdouble
 });
 
 jni_fn!(Java_org_genovfl_he_CkksNative_save(env, kind: jint, handle: jlong, compress: jboolean, prefix: JByteArray<'local>) -> jbyteArray {
-    let mut bytes = env.convert_byte_array(&prefix)?;
-    bytes.extend_from_slice(&Context::save(Kind::from_i32(kind)?, h(handle), compress != 0)?);
+    let prefix = env.convert_byte_array(&prefix)?;
+    let bytes = Context::save_after(Kind::from_i32(kind)?, h(handle), compress != 0, &prefix)?;
     Ok(env.byte_array_from_slice(&bytes)?.into_raw())
 });
 
@@ -259,4 +259,19 @@ jni_fn!(Java_org_genovfl_he_CkksNative_load(env, c: jlong, kind: jint, bytes: JB
     // SAFETY: i8 and u8 have the same layout.
     let buf: &[u8] = unsafe { std::slice::from_raw_parts(buf.as_ptr() as *const u8, buf.len()) };
     Ok(raw(ctx(c)?.load(Kind::from_i32(kind)?, buf)?))
+});
+
+jni_fn!(Java_org_genovfl_he_CkksNative_benchNative(env, c: jlong, op: jint, handles: JLongArray<'local>, saved: JByteArray<'local>, iterations: jint) -> jlong {
+    let len = env.get_array_length(&handles)? as usize;
+    if len != 7 {
+        return Err(Error::Argument("benchNative needs 7 handles".into()));
+    }
+    let mut hs = [0i64; 7];
+    env.get_long_array_region(&handles, 0, &mut hs)?;
+    let saved = env.convert_byte_array(&saved)?;
+    let inputs = crate::ckks_bench::Inputs {
+        encryptor: h(hs[0]), pt: h(hs[1]), a: h(hs[2]), b: h(hs[3]), prod: h(hs[4]), relin: h(hs[5]),
+        galois: h(hs[6]), saved: &saved,
+    };
+    Ok(crate::ckks_bench::time(ctx(c)?, op as usize, &inputs, iterations.max(0) as u32)? as jlong)
 });

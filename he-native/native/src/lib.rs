@@ -11,6 +11,7 @@
 use sealy as _;
 
 pub mod ckks;
+pub mod ckks_bench;
 pub mod ckks_jni;
 pub mod jni_util;
 pub mod psi;

@@ -85,6 +85,13 @@ final class CkksNative {
     /** SEAL serialization of the object, after a copy of {@code prefix}. */
     static native byte[] save(int kind, long handle, boolean compress, byte[] prefix);
 
+    /**
+     * Benchmark hook: runs benchmark operation {@code op} (see {@code ckks_bench.rs}) natively
+     * {@code iterations} times on {encryptor, pt, a, b, prod, relin, galois} and returns the
+     * elapsed nanoseconds, so the JNI overhead can be measured in the same process.
+     */
+    static native long benchNative(long context, int op, long[] handles, byte[] saved, int iterations);
+
     /** Loads from {@code bytes[offset..]}. */
     static native long load(long context, int kind, byte[] bytes, int offset);
 }
