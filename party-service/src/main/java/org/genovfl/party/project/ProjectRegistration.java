@@ -29,6 +29,7 @@ import org.genovfl.party.project.ProjectSpec.QualityFilters;
 import org.genovfl.party.project.ValidationReport.FeatureCount;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -73,6 +74,7 @@ public class ProjectRegistration {
     private final String organisation;
     private final PartyRole role;
 
+    @Autowired
     public ProjectRegistration(JdbcClient jdbc, AuditOutbox outbox, PartyProperties properties) {
         this(jdbc, outbox, properties.organisation(), properties.role());
     }
