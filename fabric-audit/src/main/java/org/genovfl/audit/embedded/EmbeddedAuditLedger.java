@@ -96,25 +96,36 @@ public final class EmbeddedAuditLedger implements AuditLedger {
         if (events.isEmpty()) {
             return;
         }
-        UUID current = null;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 lockChain(connection);
                 Head head = head(connection);
+                // One query for the ids already recorded and one per stream for its last
+                // sequence; the batch then advances both in memory.
+                Map<UUID, AuditEvent> recorded = recorded(connection, events);
+                Map<String, Long> lastSequences = new HashMap<>();
                 AuditRefusedException refused = null;
-                for (AuditEvent event : events) {
-                    current = event.eventId();
-                    try {
-                        AppendRules.Decision decision = AppendRules.decide(event, recorded(connection, event.eventId()),
-                                lastSequence(connection, event));
-                        if (decision == AppendRules.Decision.APPEND) {
-                            head = insert(connection, head, event);
+                try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                    for (AuditEvent event : events) {
+                        String stream = event.projectId() + "/" + event.actingOrganisation();
+                        Long last = lastSequences.get(stream);
+                        if (last == null) {
+                            last = lastSequence(connection, event);
                         }
-                    } catch (AuditRefusedException e) {
-                        refused = e;
-                        break;
+                        try {
+                            if (AppendRules.decide(event, recorded.get(event.eventId()), last) == AppendRules.Decision.APPEND) {
+                                head = addInsert(insert, connection, head, event);
+                                recorded.put(event.eventId(), event);
+                                last = event.sequence();
+                            }
+                        } catch (AuditRefusedException e) {
+                            refused = e;
+                            break;
+                        }
+                        lastSequences.put(stream, last);
                     }
+                    insert.executeBatch();
                 }
                 connection.commit();
                 if (refused != null) {
@@ -238,14 +249,19 @@ public final class EmbeddedAuditLedger implements AuditLedger {
         }
     }
 
-    private static AuditEvent recorded(Connection connection, UUID eventId) throws SQLException {
+    private static Map<UUID, AuditEvent> recorded(Connection connection, List<AuditEvent> events) throws SQLException {
+        Map<UUID, AuditEvent> recorded = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT payload FROM audit_ledger_entry WHERE event_id = ?")) {
-            statement.setObject(1, eventId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? AuditEventJson.fromJson(row.getString(1)) : null;
+                "SELECT payload FROM audit_ledger_entry WHERE event_id = ANY(?)")) {
+            statement.setArray(1, connection.createArrayOf("uuid", events.stream().map(AuditEvent::eventId).toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    AuditEvent event = AuditEventJson.fromJson(rows.getString(1));
+                    recorded.put(event.eventId(), event);
+                }
             }
         }
+        return recorded;
     }
 
     private static long lastSequence(Connection connection, AuditEvent event) throws SQLException {
@@ -261,30 +277,31 @@ public final class EmbeddedAuditLedger implements AuditLedger {
         }
     }
 
-    private Head insert(Connection connection, Head head, AuditEvent event) throws SQLException {
+    private static final String INSERT = """
+            INSERT INTO audit_ledger_entry (position, event_id, project_id, acting_organisation, sequence,
+                event_type, occurred_at, artifact_hashes, payload, previous_hash, entry_hash, signature,
+                signer_certificate_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private Head addInsert(PreparedStatement statement, Connection connection, Head head, AuditEvent event)
+            throws SQLException {
         long position = head.position() + 1;
         String payload = AuditEventJson.toJson(event);
         String hash = entryHash(head.entryHash(), position, payload);
-        try (PreparedStatement statement = connection.prepareStatement("""
-                INSERT INTO audit_ledger_entry (position, event_id, project_id, acting_organisation, sequence,
-                    event_type, occurred_at, artifact_hashes, payload, previous_hash, entry_hash, signature,
-                    signer_certificate_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            statement.setLong(1, position);
-            statement.setObject(2, event.eventId());
-            statement.setObject(3, event.projectId());
-            statement.setString(4, event.actingOrganisation());
-            statement.setLong(5, event.sequence());
-            statement.setString(6, event.type().name());
-            statement.setTimestamp(7, Timestamp.from(event.occurredAt()));
-            statement.setArray(8, connection.createArrayOf("text", event.artifactHashes().values().toArray()));
-            statement.setString(9, payload);
-            statement.setString(10, head.entryHash());
-            statement.setString(11, hash);
-            statement.setString(12, signer.sign(hash.getBytes(StandardCharsets.US_ASCII)));
-            statement.setString(13, signer.certificateSha256());
-            statement.executeUpdate();
-        }
+        statement.setLong(1, position);
+        statement.setObject(2, event.eventId());
+        statement.setObject(3, event.projectId());
+        statement.setString(4, event.actingOrganisation());
+        statement.setLong(5, event.sequence());
+        statement.setString(6, event.type().name());
+        statement.setTimestamp(7, Timestamp.from(event.occurredAt()));
+        statement.setArray(8, connection.createArrayOf("text", event.artifactHashes().values().toArray()));
+        statement.setString(9, payload);
+        statement.setString(10, head.entryHash());
+        statement.setString(11, hash);
+        statement.setString(12, signer.sign(hash.getBytes(StandardCharsets.US_ASCII)));
+        statement.setString(13, signer.certificateSha256());
+        statement.addBatch();
         return new Head(position, hash);
     }
 
