@@ -374,10 +374,23 @@ cmd_status() {
 
 cmd_logs() { tail -n "${2:-50}" "$NET"/logs/"${1:-*}"*.log; }
 
+# For the outage test: stop or restart one organisation's peer, nothing else.
+cmd_peer() {
+  local org=${1:-} action=${2:-}
+  [ -n "${PEER_PORT[$org]:-}" ] || die "peer needs an organisation: ${ORGS[*]}"
+  case "$action" in
+    stop) alive "peer-$org" && kill "$(cat "$NET/pids/peer-$org.pid")"
+          while alive "peer-$org"; do sleep 0.1; done; rm -f "$NET/pids/peer-$org.pid" ;;
+    start) start_peer "$org" ;;
+    *) die "peer $org stop|start" ;;
+  esac
+}
+
 case "${1:-}" in
   up) cmd_up ;;
   down) shift; cmd_down "$@" ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
-  *) echo "usage: ./genovfl fabric up|down [--purge]|status|logs [name] [lines]" >&2; exit 2 ;;
+  peer) shift; cmd_peer "$@" ;;
+  *) echo "usage: ./genovfl fabric up|down [--purge]|status|logs [name] [lines]|peer <org> stop|start" >&2; exit 2 ;;
 esac
