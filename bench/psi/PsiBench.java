@@ -65,7 +65,9 @@ public class PsiBench {
         try {
             for (PartyRole role : PARTIES) {
                 dbPorts.put(role, freePort());
-                Files.writeString(network.propertiesFile(role), "\ngenovfl.database.port=" + dbPorts.get(role) + "\n",
+                Files.writeString(network.propertiesFile(role), "\ngenovfl.database.port=" + dbPorts.get(role)
+                        // At 1M a party may take over a minute to prepare its set on a busy machine.
+                        + "\ngenovfl.client.request-timeout=10m\n",
                         StandardOpenOption.APPEND);
                 Path log = dir.resolve(role.name().toLowerCase() + ".log");
                 processes.put(role, new ProcessBuilder(List.of(

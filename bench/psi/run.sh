@@ -24,9 +24,8 @@ java -cp "$work/classes:$cp" PsiBench "$jar" "$work" "$results" "${sizes[@]}" | 
 {
   echo "| identifiers per side | intersection | wall (s) | hospital CPU (s) | lab CPU (s) | hospital peak RSS (MiB) | lab peak RSS (MiB) | bytes sent per identifier (hospital / lab) |"
   echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for n in "${sizes[@]}"; do
-    f="$results/psi-$n.json"
-    [ -f "$f" ] || continue
+  # Every size measured so far (a run of some sizes keeps the others' rows).
+  for f in $(ls "$results"/psi-*.json | sort -t- -k2 -n); do
     python3 - "$f" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -34,6 +33,7 @@ print(f"| {r['identifiersPerSide']:,} | {r['intersection']:,} | {r['wallSeconds'
 PY
   done
   echo
-  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%d)."
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs). Load average at the end of"
+  echo "each run is in its JSON (loadAverageAfter): other jobs shared the machine when it is well above 2."
 } > "$results/psi.md"
 cat "$results/psi.md"

@@ -53,7 +53,13 @@ class PsiNetworkIT {
 
     @BeforeAll
     static void startParties() {
-        parties = ThreePartyNetwork.start(directory);
+        // A short idle timeout, so the test of a silent initiator takes seconds; read at start only.
+        System.setProperty("genovfl.psi.idle-timeout", "6s");
+        try {
+            parties = ThreePartyNetwork.start(directory);
+        } finally {
+            System.clearProperty("genovfl.psi.idle-timeout");
+        }
     }
 
     @AfterAll
@@ -192,6 +198,18 @@ class PsiNetworkIT {
         assertFailedWithoutCohort(PartyRole.LAB, runId, "PEER_FAILURE");
     }
 
+    @Test
+    void shouldFailWithoutACohortWhenTheInitiatorFallsSilent() throws Exception {
+        UUID project = project();
+        seed(PartyRole.LAB, "SL", 4000, 4010, i -> "BB-" + i);
+        UUID runId = UUID.randomUUID();
+        invite(parties.client(parties.network.issue(HOSPITAL)), project, runId, 10);
+        // ... and never sends its set: the lab's session times out and is wiped.
+        assertFailedWithoutCohort(PartyRole.LAB, runId, "PEER_FAILURE");
+        assertThat(db(PartyRole.LAB).sql("SELECT error FROM psi_run WHERE id = ?").param(runId).query(String.class)
+                .single()).contains("stopped answering");
+    }
+
     // ---- helpers ------------------------------------------------------------------------
 
     private static byte[] frameHeader(UUID runId, int count) {
@@ -220,7 +238,7 @@ class PsiNetworkIT {
 
     private void assertFailedWithoutCohort(PartyRole role, UUID runId, String reason) throws InterruptedException {
         String status = null;
-        for (int i = 0; i < 100 && !"FAILED".equals(status); i++) {
+        for (int i = 0; i < 300 && !"FAILED".equals(status); i++) {
             Thread.sleep(100);
             status = db(role).sql("SELECT status FROM psi_run WHERE id = ?").param(runId).query(String.class).single();
         }
