@@ -152,8 +152,11 @@ public class PsiService implements DisposableBean {
     /** Streams our chunks of {@code stage} to the peer and takes its chunks from the answer. */
     private void exchangeAsInitiator(ActiveRun run, PartyProperties.Peer peer, String path, Stage stage,
             PsiSession.Step receivingStep) {
-        InputStream body = run.countSent(BlindedChunkCodec.asInputStream(run.runId, stage,
-                () -> run.withSession(PsiSession::nextOutgoing)));
+        InputStream body = run.countSent(BlindedChunkCodec.asInputStream(run.runId, stage, () -> {
+            BlindedChunk chunk = run.withSession(PsiSession::nextOutgoing);
+            run.logProgress();
+            return chunk;
+        }));
         client.postStream(peer, PEER_BASE + "/" + run.runId + path, BlindedChunkCodec.MEDIA_TYPE, body,
                 EXCHANGE_TIMEOUT, answer -> {
                     receiveAll(run, answer);
@@ -214,6 +217,7 @@ public class PsiService implements DisposableBean {
             for (BlindedChunk chunk; (chunk = run.withSession(PsiSession::nextOutgoing)) != null; ) {
                 BlindedChunkCodec.write(out, chunk);
                 run.touch();
+                run.logProgress();
             }
             BlindedChunkCodec.writeEnd(out, runId, stage);
             log.info("PSI run {}: {} exchange done ({} bytes sent, {} received so far)", runId, stage,
@@ -264,6 +268,7 @@ public class PsiService implements DisposableBean {
                 BlindedChunk received = chunk;
                 run.act(s -> s.receive(received));
                 run.touch();
+                run.logProgress();
             }
         } catch (EOFException e) {
             throw new PsiException(run.runId, PsiException.Reason.PEER_FAILURE,
@@ -390,6 +395,26 @@ public class PsiService implements DisposableBean {
 
         void touch() {
             lastActivity = System.nanoTime();
+        }
+
+        private String loggedStep;
+        private int loggedTenth;
+
+        /** Logs each tenth of a long step (ids, steps and counts only). */
+        synchronized void logProgress() {
+            if (session == null || session.stepTotal() < 100_000) {
+                return;
+            }
+            String step = session.step().name();
+            int tenth = (int) (10L * session.stepProgress() / session.stepTotal());
+            if (!step.equals(loggedStep)) {
+                loggedStep = step;
+                loggedTenth = 0;
+            }
+            if (tenth > loggedTenth) {
+                loggedTenth = tenth;
+                log.info("PSI run {}: {} {}/{}", runId, step, session.stepProgress(), session.stepTotal());
+            }
         }
 
         boolean busy() {
