@@ -61,8 +61,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <ul>
  *   <li><b>Patient</b>: local id = the resource id. Linkage identifiers: an identifier with
  *       system {@value #BIOBANK_ID_SYSTEM} is the BIOBANK_SAMPLE_ID; one typed v2-0203
- *       {@code SS}, {@code NI} or {@code NN*} is the NATIONAL_ID; family name, first given
- *       name and birth date together give NAME_AND_BIRTH_DATE. Research consent: the
+ *       {@code SS}, {@code NI} or {@code NN*} is the NATIONAL_ID; first given name, family
+ *       name and birth date together give NAME_AND_BIRTH_DATE ({@code given family|yyyy-mm-dd}).
+ *       All are stored in psi-matching's normal form. Research consent: the
  *       extension {@value #CONSENT_EXTENSION} with valueCode {@code granted} or
  *       {@code withdrawn}.
  *   <li><b>Consent</b> (alternative to the extension): scope {@code research}; status
@@ -336,7 +337,7 @@ public class FhirBundleImporter {
         if (patient.hasBirthDate() && patient.hasName()) {
             HumanName name = patient.getNameFirstRep();
             if (name.hasFamily() && name.hasGiven()) {
-                linkage.put("NAME_AND_BIRTH_DATE", name.getFamily() + "|" + name.getGiven().get(0).getValue() + "|"
+                linkage.put("NAME_AND_BIRTH_DATE", name.getGiven().get(0).getValue() + " " + name.getFamily() + "|"
                         + patient.getBirthDateElement().getValueAsString());
             }
         }
