@@ -59,9 +59,12 @@ class IngestController {
     private final GenomicsReportingImporter genomicsIn;
     private final GenomicsReportingExporter genomicsOut;
     private final JdbcClient jdbc;
+    private final ImportProgress progress;
 
     IngestController(FhirContext fhir, FhirBundleImporter bundles, ClinicalCsvImporter csv, VcfImporter vcf,
-            GenomicsReportingImporter genomicsIn, GenomicsReportingExporter genomicsOut, JdbcClient jdbc) {
+            GenomicsReportingImporter genomicsIn, GenomicsReportingExporter genomicsOut, JdbcClient jdbc,
+            ImportProgress progress) {
+        this.progress = progress;
         this.fhir = fhir;
         this.bundles = bundles;
         this.csv = csv;
@@ -172,6 +175,13 @@ class IngestController {
     ResponseEntity<String> exportVariants(@PathVariable String localId) {
         return ResponseEntity.ok().contentType(FHIR_JSON_TYPE)
                 .body(fhir.newJsonParser().encodeResourceToString(genomicsOut.exportPatient(localId)));
+    }
+
+    @Operation(summary = "Imports under way: dataset, format, samples, variants so far",
+            description = "Role: PARTY_ADMIN. An import commits at its end; this shows how far it got.")
+    @GetMapping("/api/ingest/imports")
+    List<ImportProgress.Running> imports() {
+        return progress.running();
     }
 
     @Operation(summary = "Counts of what this party holds", description = "Role: PARTY_ADMIN. Counts only.")

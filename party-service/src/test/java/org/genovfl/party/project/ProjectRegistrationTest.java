@@ -61,7 +61,7 @@ class ProjectRegistrationTest {
 
         new FhirBundleImporter(FhirContext.forR4Cached(), hospitalDb.transactions, hospitalDb.dataSource, hospitalDb.patients)
                 .importJson(HOSPITAL_BUNDLE);
-        new VcfImporter(labDb.transactions, new GenotypeStore(labDb.dataSource), labDb.patients)
+        new VcfImporter(labDb.transactions, new GenotypeStore(labDb.dataSource), labDb.patients, new org.genovfl.party.ingest.ImportProgress())
                 .importFile(TestData.file("shapeit4-example/scaffold.vcf.gz"), "scaffold", SampleSheet.identity());
     }
 

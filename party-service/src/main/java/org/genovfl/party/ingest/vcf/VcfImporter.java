@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import org.genovfl.party.ingest.ImportProgress;
 import org.genovfl.party.ingest.PatientStore;
 import org.genovfl.party.ingest.genomics.GenotypeStore;
 import org.genovfl.party.ingest.genomics.ImportedDataset;
@@ -41,11 +42,14 @@ public class VcfImporter {
     private final TransactionTemplate transaction;
     private final GenotypeStore store;
     private final PatientStore patients;
+    private final ImportProgress progress;
 
-    public VcfImporter(PlatformTransactionManager transactions, GenotypeStore store, PatientStore patients) {
+    public VcfImporter(PlatformTransactionManager transactions, GenotypeStore store, PatientStore patients,
+            ImportProgress progress) {
         this.transaction = new TransactionTemplate(transactions);
         this.store = store;
         this.patients = patients;
+        this.progress = progress;
     }
 
     /**
@@ -60,10 +64,13 @@ public class VcfImporter {
         Objects.requireNonNull(sheet, "sheet");
         long started = System.nanoTime();
         String sha256 = sha256(file);
+        UUID[] running = new UUID[1];
         try (VcfDosageReader reader = VcfDosageReader.open(file)) {
             ImportedDataset imported = transaction.execute(status -> {
                 UUID dataset = store.createDataset(name, sha256, reader.format(), reader.referenceAssembly());
                 List<String> samples = reader.sampleNames();
+                running[0] = dataset;
+                progress.started(dataset, name, reader.format(), samples.size());
                 List<Long> patientIds = new ArrayList<>(samples.size());
                 for (int i = 0; i < samples.size(); i++) {
                     int column = i + 1;
@@ -75,6 +82,9 @@ public class VcfImporter {
                 GenotypeStore.VariantWriter writer = store.variantWriter(dataset);
                 VcfDosageReader.Summary summary = reader.read(row -> {
                     writer.accept(row);
+                    if (writer.count() % GenotypeStore.BATCH_SIZE == 0) {
+                        progress.advanced(dataset, writer.count());
+                    }
                     if (writer.count() % PROGRESS_EVERY == 0) {
                         log.info("Importing genotype dataset {}: {} variants so far", dataset, writer.count());
                     }
@@ -91,6 +101,10 @@ public class VcfImporter {
         } catch (VcfFormatException e) {
             log.warn("Refused VCF import: {}", e.getMessage());
             throw e;
+        } finally {
+            if (running[0] != null) {
+                progress.finished(running[0]);
+            }
         }
     }
 

@@ -90,7 +90,7 @@ class GenomicsReportingTest {
                 20\t3000\t.\tGA\tG\t.\tPASS\t.\tGT\t1/1\t0/0\t0/1
                 20\t4000\trs14\tT\tC\t.\tPASS\t.\tGT\t0|1\t1|0\t1|1
                 """);
-        new org.genovfl.party.ingest.vcf.VcfImporter(db.transactions, new GenotypeStore(db.dataSource), db.patients)
+        new org.genovfl.party.ingest.vcf.VcfImporter(db.transactions, new GenotypeStore(db.dataSource), db.patients, new org.genovfl.party.ingest.ImportProgress())
                 .importFile(vcf, "export test", org.genovfl.party.ingest.vcf.SampleSheet.identity());
         String patient = db.jdbc.sql("""
                 SELECT p.local_id FROM patient p JOIN linkage_identifier l ON l.patient_id = p.id

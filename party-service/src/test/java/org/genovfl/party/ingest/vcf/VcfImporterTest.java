@@ -43,7 +43,7 @@ class VcfImporterTest {
     @BeforeAll
     static void start() {
         db = new IngestDatabase(directory);
-        importer = new VcfImporter(db.transactions, new GenotypeStore(db.dataSource), db.patients);
+        importer = new VcfImporter(db.transactions, new GenotypeStore(db.dataSource), db.patients, new org.genovfl.party.ingest.ImportProgress());
     }
 
     @AfterAll
@@ -95,6 +95,22 @@ class VcfImporterTest {
                     .query(String.class).single()).isEqualTo("READY");
         }
         assertThat(totalSamples).isEqualTo(503);
+    }
+
+    @Test
+    void progressIsReportedPerBatchWhileTheImportRuns() throws Exception {
+        List<Long> seen = new ArrayList<>();
+        org.genovfl.party.ingest.ImportProgress progress = new org.genovfl.party.ingest.ImportProgress() {
+            @Override
+            public void advanced(UUID dataset, long variantsSoFar) {
+                super.advanced(dataset, variantsSoFar);
+                seen.add(running().get(0).variantsSoFar());
+            }
+        };
+        new VcfImporter(db.transactions, new GenotypeStore(db.dataSource), db.patients, progress)
+                .importFile(TestData.file("shapeit4-example/scaffold.vcf.gz"), "progress", SampleSheet.identity());
+        assertThat(seen).containsExactly(1000L, 2000L, 3000L);
+        assertThat(progress.running()).isEmpty();
     }
 
     @Test
