@@ -51,6 +51,7 @@ final class AuditTrailDemo {
                 "/api/audit/ledger-verification")).GET(), true) == null;
         console.line("ledger: %s", shared ? "Fabric channel genovfl-audit" : "each party's embedded hash chain");
         String newestArtifact = null;
+        PartyRole artifactHolder = PartyRole.COORDINATOR;
         java.util.Set<String> shown = new java.util.HashSet<>();
         for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
             for (JsonNode project : get(role, "/api/audit/projects")) {
@@ -66,6 +67,7 @@ final class AuditTrailDemo {
                             event.path("actingOrganisation").asText(), event.path("artifactHashes"));
                     if (event.path("artifactHashes").size() > 0) {
                         newestArtifact = event.path("artifactHashes").elements().next().asText();
+                        artifactHolder = role;
                     }
                 }
             }
@@ -75,14 +77,28 @@ final class AuditTrailDemo {
         }
         boolean verified = true;
         if (releasedFile != null) {
-            JsonNode answer = send(PartyRole.COORDINATOR, HttpRequest.newBuilder(uri(PartyRole.COORDINATOR,
-                    "/api/audit/artifact-verifications")).header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofFile(releasedFile)));
-            verified = answer.path("found").asBoolean();
-            console.line("released model %s: SHA-256 %s %s", releasedFile.getFileName(), answer.path("sha256").asText(),
-                    verified ? "FOUND on the ledger" : "NOT on the ledger");
+            // Each embedded ledger holds its own party's events: ask every party (one channel on Fabric).
+            verified = false;
+            for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
+                JsonNode answer = send(role, HttpRequest.newBuilder(uri(role, "/api/audit/artifact-verifications"))
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofFile(releasedFile)));
+                if (answer.path("found").asBoolean()) {
+                    verified = true;
+                    JsonNode event = answer.path("events").get(0);
+                    console.line("released model %s: SHA-256 %s FOUND on %s's ledger (%s #%d by %s)",
+                            releasedFile.getFileName(), answer.path("sha256").asText(), role,
+                            event.path("type").asText(), event.path("sequence").asLong(),
+                            event.path("actingOrganisation").asText());
+                    break;
+                }
+            }
+            if (!verified) {
+                console.line("released model %s: its SHA-256 is NOT on any ledger", releasedFile.getFileName());
+            }
         } else if (newestArtifact != null) {
-            JsonNode answer = get(PartyRole.COORDINATOR, "/api/audit/artifacts/" + newestArtifact);
+            // Asked of the party whose ledger showed it: embedded ledgers are per party.
+            JsonNode answer = get(artifactHolder, "/api/audit/artifacts/" + newestArtifact);
             verified = answer.path("found").asBoolean();
             console.line("no model released yet; artifact %s is %s", newestArtifact,
                     verified ? "FOUND on the ledger" : "NOT on the ledger");
