@@ -209,9 +209,10 @@ start_orderer() {
 join_orderer() {
   local tls="$NET/crypto/ordererOrganizations/orderer.$DOMAIN/orderers/orderer.orderer.$DOMAIN/tls"
   local admin=(-o 127.0.0.1:$ORDERER_ADMIN_PORT --ca-file "$tls/ca.crt" --client-cert "$tls/server.crt" --client-key "$tls/server.key")
-  osnadmin channel list "${admin[@]}" --channelID "$CHANNEL" > /dev/null 2>&1 && return
-  osnadmin channel join "${admin[@]}" --channelID "$CHANNEL" --config-block "$NET/genesis.block" > "$NET/logs/osnadmin.log" 2>&1 \
-    || die "orderer did not join $CHANNEL: $NET/logs/osnadmin.log"
+  # osnadmin exits 0 on any HTTP answer: look at the status it prints.
+  osnadmin channel list "${admin[@]}" --channelID "$CHANNEL" 2>/dev/null | grep -q 'Status: 200' && return
+  osnadmin channel join "${admin[@]}" --channelID "$CHANNEL" --config-block "$NET/genesis.block" > "$NET/logs/osnadmin.log" 2>&1
+  grep -q 'Status: 201' "$NET/logs/osnadmin.log" || die "orderer did not join $CHANNEL: $NET/logs/osnadmin.log"
 }
 
 peer_env() { # org: environment of the peer CLI acting as the org's admin
@@ -238,7 +239,7 @@ start_peer() {
     export CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:$((port + 3)) CORE_METRICS_PROVIDER=disabled
     # No Docker engine: chaincode runs only as a service, through the ccaas external builder.
     export CORE_VM_ENDPOINT=""
-    export CORE_CHAINCODE_EXTERNALBUILDERS="[{name: ccaas_builder, path: $BIN/ccaas, propagateEnvironment: [HOME]}]"
+    export CORE_CHAINCODE_EXTERNALBUILDERS="[{\"name\":\"ccaas_builder\",\"path\":\"$BIN/ccaas\",\"propagateEnvironment\":[\"HOME\"]}]"
     export CORE_PEER_GATEWAY_ENABLED=true
     launch "peer-$org" peer node start
   )
