@@ -9,7 +9,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 results=$root/bench/results
-target_dir=${CARGO_TARGET_DIR:-$HOME/.cache/genovfl/cargo-target}
+# the per-checkout target directory of he-native/native/build.sh
+checkout_id=$(printf '%s' "$root/he-native/native" | sha256sum | cut -c1-12)
+target_dir=${CARGO_TARGET_DIR:-$HOME/.cache/genovfl/cargo-target/$checkout_id}
 what=${1:-all}
 mkdir -p "$results"
 if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then

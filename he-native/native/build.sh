@@ -2,11 +2,16 @@
 # Builds the native library (release) and puts it, with its SHA-256, where Maven packages
 # it into the jar. Called by the he-native Maven build; usable by hand too.
 #   native/build.sh <classes-dir>
-# The cargo target directory lives in the user's home so a fresh clone reuses the SEAL build.
+# The cargo target directory lives in the user's home, one per checkout (named by a hash of
+# this crate's path): rebuilding a clone reuses its SEAL build, and two checkouts never share
+# a directory (they used to: a build in one worktree then overwrote target/release/
+# libgenovfl_native.so while cargo considered the other checkout's build fresh, so Maven
+# packaged a library missing that checkout's JNI functions).
 set -euo pipefail
 classes_dir=${1:?usage: build.sh <classes-dir>}
 crate_dir=$(cd "$(dirname "$0")" && pwd)
-target_dir=${CARGO_TARGET_DIR:-$HOME/.cache/genovfl/cargo-target}
+checkout_id=$(printf '%s' "$crate_dir" | sha256sum | cut -c1-12)
+target_dir=${CARGO_TARGET_DIR:-$HOME/.cache/genovfl/cargo-target/$checkout_id}
 
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) platform=linux-x86_64 ;;

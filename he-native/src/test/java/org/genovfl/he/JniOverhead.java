@@ -1,6 +1,8 @@
 package org.genovfl.he;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,6 +15,8 @@ import java.util.function.IntSupplier;
  * and batches of the same operation run natively ({@link CkksNative#benchNative}) in the
  * same process, so both sides see the same load from whatever else runs on the machine,
  * and reports the median over rounds of each side's time per call and of their ratio.
+ * Times are the thread's CPU time, not wall time: on a shared machine other processes
+ * steal wall time from either side at random, but not CPU time of this thread.
  *
  * <p>{@code java ... org.genovfl.he.JniOverhead <output-prefix>} writes
  * {@code <prefix>.txt} and {@code <prefix>.json}.
@@ -21,7 +25,8 @@ final class JniOverhead {
 
     private static final String[] OPS = {"encrypt", "add", "multiply_plain", "multiply_relin", "rescale", "rotate",
         "save", "load"};
-    private static final int ROUNDS = 15;
+    private static final int ROUNDS = 21;
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static final long BATCH_NANOS = 60_000_000;
 
     private JniOverhead() {
@@ -59,7 +64,7 @@ final class JniOverhead {
                     for (int op = 0; op < OPS.length; op++) {
                         double[] r = measure(java[op], op, context, handles, sealBytes);
                         String line = String.format(Locale.ROOT,
-                                "N=%5d %-15s native %10.1f us  Java API %10.1f us  overhead %+6.1f %% (median of %d paired rounds)",
+                                "N=%5d %-15s native %10.1f us  Java API %10.1f us  overhead %+6.1f %% (CPU time, median of %d paired rounds)",
                                 params.polyModulusDegree(), OPS[op], r[0], r[1], (r[2] - 1) * 100, ROUNDS);
                         System.out.println(line);
                         text.append(line).append('\n');
@@ -88,9 +93,9 @@ final class JniOverhead {
     /** Returns {native us, Java us, Java/native ratio}, medians over rounds. */
     private static double[] measure(IntSupplier java, int op, long context, long[] handles, byte[] saved) {
         // warm-up and batch size: enough calls for about BATCH_NANOS
-        long t0 = System.nanoTime();
+        long t0 = CPU.getCurrentThreadCpuTime();
         int calls = 0;
-        while (System.nanoTime() - t0 < 3 * BATCH_NANOS) {
+        while (CPU.getCurrentThreadCpuTime() - t0 < 3 * BATCH_NANOS) {
             java.getAsInt();
             calls++;
         }
@@ -102,21 +107,18 @@ final class JniOverhead {
         int sink = 0;
         for (int r = 0; r < ROUNDS; r++) {
             long javaNanos = 0;
-            long nativeNanos;
-            if (r % 2 == 0) {
-                long s = System.nanoTime();
-                for (int i = 0; i < batch; i++) {
-                    sink += java.getAsInt();
+            long nativeNanos = 0;
+            for (int half = 0; half < 2; half++) {
+                long s = CPU.getCurrentThreadCpuTime();
+                if ((half == 0) == (r % 2 == 0)) {
+                    for (int i = 0; i < batch; i++) {
+                        sink += java.getAsInt();
+                    }
+                    javaNanos = CPU.getCurrentThreadCpuTime() - s;
+                } else {
+                    CkksNative.benchNative(context, op, handles, saved, batch);
+                    nativeNanos = CPU.getCurrentThreadCpuTime() - s;
                 }
-                javaNanos = System.nanoTime() - s;
-                nativeNanos = CkksNative.benchNative(context, op, handles, saved, batch);
-            } else {
-                nativeNanos = CkksNative.benchNative(context, op, handles, saved, batch);
-                long s = System.nanoTime();
-                for (int i = 0; i < batch; i++) {
-                    sink += java.getAsInt();
-                }
-                javaNanos = System.nanoTime() - s;
             }
             nat[r] = nativeNanos / 1e3 / batch;
             jav[r] = javaNanos / 1e3 / batch;
