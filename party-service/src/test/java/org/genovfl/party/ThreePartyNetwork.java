@@ -66,6 +66,27 @@ final class ThreePartyNetwork implements AutoCloseable {
         return services.get(role).getBean(type);
     }
 
+    /** Stops {@code role}'s service (and its embedded PostgreSQL), as a crash would, minus the mess. */
+    void stop(PartyRole role) {
+        ConfigurableApplicationContext context = services.remove(role);
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    /** Starts {@code role}'s service again on the same port and data directory. */
+    void restart(PartyRole role) {
+        stop(role);
+        services.put(role, new SpringApplicationBuilder(PartyServiceApplication.class)
+                .properties("spring.config.additional-location=file:" + network.propertiesFile(role))
+                .run());
+    }
+
+    /** The running application context of {@code role}'s service, e.g. to listen to its events. */
+    ConfigurableApplicationContext context(PartyRole role) {
+        return services.get(role);
+    }
+
     URI url(PartyRole role, String path) {
         return network.url(role).resolve(path);
     }

@@ -1,0 +1,407 @@
+package org.genovfl.party.training;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.genovfl.audit.AuditEventType;
+import org.genovfl.party.audit.AuditOutbox;
+import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.training.TrainingWire.Participants;
+import org.genovfl.vfl.TrainingConfig;
+import org.genovfl.vfl.protocol.Messages.EpochDecision;
+import org.genovfl.vfl.protocol.Messages.KeySetup;
+import org.genovfl.vfl.protocol.Messages.ValidationReport;
+import org.genovfl.vfl.protocol.RoundId;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A party's durable record of its training runs: the setup, checkpoints after each round
+ * (data holders), the round log, the per-epoch decisions and the secret key (coordinator),
+ * and the released model. Each step that the audit trail records commits together with
+ * its audit event.
+ */
+@Repository
+class TrainingStore {
+
+    static final String ALGORITHM = "VERTICAL_LOGISTIC_REGRESSION_CKKS";
+
+    /** A run as this party stored it. */
+    record StoredRun(UUID runId, UUID projectId, UUID psiRunId, PartyRole role, TrainingConfig config,
+            Participants participants, byte[] keySetup, byte[] secretKey, Integer cohortSize, String status,
+            Integer bestEpoch, String stopReason, String error) {
+
+        KeySetup decodedKeySetup() {
+            return decodeKeySetup(keySetup);
+        }
+    }
+
+    /** One epoch's validation and decision, as the coordinator keeps them. */
+    record EpochRecord(int epoch, ValidationReport report, double aucLower, double aucUpper, EpochDecision decision) {
+    }
+
+    /** A stored checkpoint: the global round index it was written after, and its bytes. */
+    record StoredCheckpoint(int roundIndex, byte[] state) {
+    }
+
+    private final JdbcClient jdbc;
+    private final AuditOutbox audit;
+    private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    TrainingStore(JdbcClient jdbc, AuditOutbox audit) {
+        this.jdbc = jdbc;
+        this.audit = audit;
+    }
+
+    // ---- runs ---------------------------------------------------------------------------
+
+    /**
+     * Creates the coordinator's record of a new run, with the key set it generated, and
+     * audits the key setup (hash of the public key material only).
+     */
+    @Transactional
+    void createCoordinatorRun(TrainingWire.Setup setup, byte[] secretKey) {
+        byte[] keySetup = encodeKeySetup(setup.keySetup());
+        insertRun(setup, PartyRole.COORDINATOR, keySetup, secretKey);
+        audit.record(setup.projectId(), AuditEventType.KEY_SETUP, Map.of("publicKeySetup", sha256(keySetup)),
+                Map.of("trainingRun", setup.runId().toString(), "seed", Long.toString(setup.config().seed())));
+    }
+
+    /**
+     * Records a setup received from the coordinator, once. A repeated identical setup (the
+     * coordinator retrying) is accepted; a different one for the same run id is refused.
+     *
+     * @return true if the run was new here
+     */
+    @Transactional
+    boolean acceptSetup(TrainingWire.Setup setup, PartyRole role) {
+        byte[] keySetup = encodeKeySetup(setup.keySetup());
+        Optional<String> existing = jdbc.sql("SELECT key_setup_sha256 FROM training_run WHERE id = ?")
+                .param(setup.runId()).query(String.class).optional();
+        if (existing.isPresent()) {
+            if (!existing.get().equals(sha256(keySetup))) {
+                throw new TrainingRunException(setup.runId(), TrainingRunException.Reason.OUT_OF_ORDER,
+                        "a different setup was already accepted for this run");
+            }
+            return false;
+        }
+        insertRun(setup, role, keySetup, null);
+        return true;
+    }
+
+    private void insertRun(TrainingWire.Setup setup, PartyRole role, byte[] keySetup, byte[] secretKey) {
+        jdbc.sql("""
+                INSERT INTO training_run (id, project_id, psi_run_id, algorithm, hyperparameters, seed, status,
+                                          party_role, participants, key_setup, key_setup_sha256, secret_key)
+                VALUES (:id, :project, :psi, :algorithm, CAST(:config AS jsonb), :seed, 'RUNNING',
+                        :role, CAST(:participants AS jsonb), :keySetup, :keySha, :secret)
+                """)
+                .param("id", setup.runId())
+                .param("project", setup.projectId())
+                .param("psi", setup.psiRunId())
+                .param("algorithm", ALGORITHM)
+                .param("config", write(setup.config()))
+                .param("seed", setup.config().seed())
+                .param("role", role.name())
+                .param("participants", write(setup.participants()))
+                .param("keySetup", keySetup)
+                .param("keySha", sha256(keySetup))
+                .param("secret", secretKey)
+                .update();
+    }
+
+    Optional<StoredRun> find(UUID runId) {
+        return jdbc.sql("""
+                SELECT id, project_id, psi_run_id, party_role, CAST(hyperparameters AS TEXT) AS config,
+                       CAST(participants AS TEXT) AS participants, key_setup, secret_key, cohort_size, status,
+                       best_epoch, stop_reason, error
+                  FROM training_run WHERE id = ? AND algorithm = ?
+                """)
+                .params(runId, ALGORITHM)
+                .query((rs, n) -> new StoredRun(rs.getObject("id", UUID.class), rs.getObject("project_id", UUID.class),
+                        rs.getObject("psi_run_id", UUID.class), PartyRole.valueOf(rs.getString("party_role")),
+                        read(rs.getString("config"), TrainingConfig.class),
+                        read(rs.getString("participants"), Participants.class), rs.getBytes("key_setup"),
+                        rs.getBytes("secret_key"), (Integer) rs.getObject("cohort_size"), rs.getString("status"),
+                        (Integer) rs.getObject("best_epoch"), rs.getString("stop_reason"), rs.getString("error")))
+                .optional();
+    }
+
+    /** Runs this party coordinates that have not ended, to resume after a restart. */
+    List<UUID> unfinishedCoordinatorRuns() {
+        return jdbc.sql("SELECT id FROM training_run WHERE party_role = 'COORDINATOR' AND status = 'RUNNING' "
+                + "AND algorithm = ? ORDER BY started_at").param(ALGORITHM).query(UUID.class).list();
+    }
+
+    void setCohortSize(UUID runId, int cohortSize) {
+        jdbc.sql("UPDATE training_run SET cohort_size = ? WHERE id = ?").params(cohortSize, runId).update();
+    }
+
+    /** Marks a run FAILED with a reason fit for the people API (no personal data) and erases a secret key. */
+    void fail(UUID runId, String error) {
+        jdbc.sql("UPDATE training_run SET status = 'FAILED', error = ?, secret_key = NULL, finished_at = now() "
+                + "WHERE id = ?").params(error, runId).update();
+    }
+
+    // ---- checkpoints (hospital and labs) ---------------------------------------------------
+
+    /** Writes (or rewrites, after an epoch decision) the checkpoint of global round {@code roundIndex}. */
+    void saveCheckpoint(UUID runId, int roundIndex, byte[] state) {
+        jdbc.sql("""
+                INSERT INTO training_checkpoint (run_id, round_number, state, state_sha256)
+                VALUES (:run, :round, :state, :sha)
+                ON CONFLICT (run_id, round_number) DO UPDATE
+                   SET state = EXCLUDED.state, state_sha256 = EXCLUDED.state_sha256, created_at = now()
+                """)
+                .param("run", runId).param("round", roundIndex).param("state", state).param("sha", sha256(state))
+                .update();
+    }
+
+    Optional<StoredCheckpoint> latestCheckpoint(UUID runId) {
+        return jdbc.sql("SELECT round_number, state FROM training_checkpoint WHERE run_id = ? "
+                + "ORDER BY round_number DESC LIMIT 1").param(runId)
+                .query((rs, n) -> new StoredCheckpoint(rs.getInt(1), rs.getBytes(2))).optional();
+    }
+
+    Optional<StoredCheckpoint> checkpoint(UUID runId, int roundIndex) {
+        return jdbc.sql("SELECT round_number, state FROM training_checkpoint WHERE run_id = ? AND round_number = ?")
+                .params(runId, roundIndex)
+                .query((rs, n) -> new StoredCheckpoint(rs.getInt(1), rs.getBytes(2))).optional();
+    }
+
+    /** Drops checkpoints after {@code roundIndex}: a round being redone must not leave a stale later state. */
+    void dropCheckpointsAfter(UUID runId, int roundIndex) {
+        jdbc.sql("DELETE FROM training_checkpoint WHERE run_id = ? AND round_number > ?").params(runId, roundIndex)
+                .update();
+    }
+
+    // ---- rounds and epochs (coordinator) -----------------------------------------------------
+
+    /** Logs a confirmed round and its audit event (message digests only) in one transaction. */
+    @Transactional
+    void recordRound(UUID projectId, UUID runId, int roundIndex, RoundId round, Map<String, String> digests) {
+        int inserted = jdbc.sql("""
+                INSERT INTO training_round (run_id, round_number, metrics, messages_sha256)
+                VALUES (:run, :round, CAST(:metrics AS jsonb), :sha)
+                ON CONFLICT (run_id, round_number) DO NOTHING
+                """)
+                .param("run", runId).param("round", roundIndex)
+                .param("metrics", write(Map.of("epoch", round.epoch(), "batch", round.batch(), "digests", digests)))
+                .param("sha", sha256(write(new java.util.TreeMap<>(digests)).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .update();
+        if (inserted == 1) {
+            audit.record(projectId, AuditEventType.TRAINING_ROUND, digests, Map.of("trainingRun", runId.toString(),
+                    "round", Integer.toString(roundIndex), "epoch", Integer.toString(round.epoch()),
+                    "batch", Integer.toString(round.batch())));
+        }
+    }
+
+    /** The highest confirmed global round index, or -1. */
+    int lastRecordedRound(UUID runId) {
+        return jdbc.sql("SELECT coalesce(max(round_number), -1) FROM training_round WHERE run_id = ?").param(runId)
+                .query(Integer.class).single();
+    }
+
+    /** Stores an epoch's validation and decision, audited with the aggregate metrics. */
+    @Transactional
+    void recordEpoch(UUID projectId, UUID runId, EpochRecord epoch) {
+        ValidationReport report = epoch.report();
+        EpochDecision decision = epoch.decision();
+        jdbc.sql("""
+                INSERT INTO training_epoch (run_id, epoch, auc, auc_lower, auc_upper, log_loss, accuracy,
+                                            share_outside, stop, best_epoch, reason)
+                VALUES (:run, :epoch, :auc, :lower, :upper, :loss, :accuracy, :outside, :stop, :best, :reason)
+                """)
+                .param("run", runId).param("epoch", epoch.epoch()).param("auc", report.auc())
+                .param("lower", epoch.aucLower()).param("upper", epoch.aucUpper()).param("loss", report.logLoss())
+                .param("accuracy", report.accuracy()).param("outside", report.shareOutsideInterval())
+                .param("stop", decision.stop()).param("best", decision.bestEpoch()).param("reason", decision.reason())
+                .update();
+        jdbc.sql("UPDATE training_run SET best_epoch = ?, stop_reason = ? WHERE id = ?")
+                .params(decision.bestEpoch(), decision.reason(), runId).update();
+        audit.record(projectId, AuditEventType.TRAINING_ROUND, Map.of(), Map.of("trainingRun", runId.toString(),
+                "epoch", Integer.toString(epoch.epoch()), "phase", "validation",
+                "validationAuc", String.format(java.util.Locale.ROOT, "%.6f", report.auc()),
+                "validationLogLoss", String.format(java.util.Locale.ROOT, "%.6f", report.logLoss()),
+                "stop", Boolean.toString(decision.stop())));
+    }
+
+    List<EpochRecord> epochs(UUID runId) {
+        return jdbc.sql("SELECT * FROM training_epoch WHERE run_id = ? ORDER BY epoch").param(runId)
+                .query((rs, n) -> {
+                    RoundId round = RoundId.validation(runId, rs.getInt("epoch"));
+                    return new EpochRecord(rs.getInt("epoch"),
+                            new ValidationReport(round, rs.getDouble("auc"), rs.getDouble("log_loss"),
+                                    rs.getDouble("accuracy"), rs.getDouble("share_outside")),
+                            rs.getDouble("auc_lower"), rs.getDouble("auc_upper"),
+                            new EpochDecision(round, rs.getBoolean("stop"), rs.getInt("best_epoch"),
+                                    rs.getString("reason")));
+                }).list();
+    }
+
+    // ---- release -------------------------------------------------------------------------------
+
+    /**
+     * A data holder's release: its own coefficients and their hash, audited as
+     * MODEL_RELEASED (the hash only). Idempotent: a repeated release keeps the first.
+     *
+     * @return the SHA-256 of the coefficient file
+     */
+    @Transactional
+    String releaseCoefficients(UUID projectId, UUID runId, String organisation, double[] coefficients, int bestEpoch) {
+        byte[] file = coefficientFile(coefficients);
+        String sha = sha256(file);
+        int inserted = jdbc.sql("""
+                INSERT INTO model (id, training_run_id, coefficients, coefficients_sha256, report, organisation)
+                VALUES (:id, :run, :file, :sha, CAST(:report AS jsonb), :organisation)
+                ON CONFLICT (training_run_id) DO NOTHING
+                """)
+                .param("id", UUID.randomUUID()).param("run", runId).param("file", file).param("sha", sha)
+                .param("report", write(Map.of("bestEpoch", bestEpoch, "coefficients", coefficients.length)))
+                .param("organisation", organisation)
+                .update();
+        if (inserted == 1) {
+            audit.record(projectId, AuditEventType.MODEL_RELEASED, Map.of("coefficients", sha),
+                    Map.of("trainingRun", runId.toString(), "bestEpoch", Integer.toString(bestEpoch)));
+            finish(runId, bestEpoch);
+            return sha;
+        }
+        return jdbc.sql("SELECT coefficients_sha256 FROM model WHERE training_run_id = ?").param(runId)
+                .query(String.class).single();
+    }
+
+    /**
+     * The coordinator's release: hashes of every party's coefficients, no coefficient;
+     * the secret key is erased in the same transaction.
+     */
+    @Transactional
+    void releaseHashes(UUID projectId, UUID runId, Map<String, String> partyHashes, int bestEpoch, Map<String, Object> report) {
+        String combined = sha256(write(new java.util.TreeMap<>(partyHashes)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.Map<String, Object> content = new java.util.TreeMap<>(report);
+        content.put("coefficientHashes", new java.util.TreeMap<>(partyHashes));
+        int inserted = jdbc.sql("""
+                INSERT INTO model (id, training_run_id, coefficients, coefficients_sha256, report, organisation)
+                VALUES (:id, :run, NULL, :sha, CAST(:report AS jsonb), NULL)
+                ON CONFLICT (training_run_id) DO NOTHING
+                """)
+                .param("id", UUID.randomUUID()).param("run", runId).param("sha", combined)
+                .param("report", write(content))
+                .update();
+        if (inserted == 1) {
+            java.util.Map<String, String> hashes = new java.util.TreeMap<>();
+            int k = 0;
+            for (String hash : new java.util.TreeMap<>(partyHashes).values()) {
+                hashes.put("coefficients." + k++, hash);
+            }
+            audit.record(projectId, AuditEventType.MODEL_RELEASED, hashes,
+                    Map.of("trainingRun", runId.toString(), "bestEpoch", Integer.toString(bestEpoch)));
+        }
+        finish(runId, bestEpoch);
+    }
+
+    private void finish(UUID runId, int bestEpoch) {
+        jdbc.sql("UPDATE training_run SET status = 'COMPLETED', best_epoch = ?, secret_key = NULL, "
+                + "finished_at = coalesce(finished_at, now()) WHERE id = ?").params(bestEpoch, runId).update();
+    }
+
+    /** This party's released coefficients (a data holder), if any. */
+    Optional<double[]> coefficients(UUID runId) {
+        return jdbc.sql("SELECT coefficients FROM model WHERE training_run_id = ? AND coefficients IS NOT NULL")
+                .param(runId).query((rs, n) -> readCoefficientFile(rs.getBytes(1))).optional();
+    }
+
+    Optional<String> modelSha256(UUID runId) {
+        return jdbc.sql("SELECT coefficients_sha256 FROM model WHERE training_run_id = ?").param(runId)
+                .query(String.class).optional();
+    }
+
+    // ---- encodings -----------------------------------------------------------------------------
+
+    /** The coefficient file: a count, then IEEE doubles, big-endian. Its SHA-256 is what the audit records. */
+    static byte[] coefficientFile(double[] coefficients) {
+        ByteBuffer buffer = ByteBuffer.allocate(4 + 8 * coefficients.length);
+        buffer.putInt(coefficients.length);
+        for (double c : coefficients) {
+            buffer.putDouble(c);
+        }
+        return buffer.array();
+    }
+
+    static double[] readCoefficientFile(byte[] file) {
+        ByteBuffer buffer = ByteBuffer.wrap(file);
+        double[] coefficients = new double[buffer.getInt()];
+        for (int i = 0; i < coefficients.length; i++) {
+            coefficients[i] = buffer.getDouble();
+        }
+        return coefficients;
+    }
+
+    static byte[] encodeKeySetup(KeySetup setup) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeLong(setup.runId().getMostSignificantBits());
+            out.writeLong(setup.runId().getLeastSignificantBits());
+            out.writeInt(setup.featuresPerBlock());
+            for (byte[] part : List.of(setup.parameters(), setup.publicKey(), setup.relinKeys(), setup.galoisKeys())) {
+                out.writeInt(part.length);
+                out.write(part);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static KeySetup decodeKeySetup(byte[] encoded) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+            UUID runId = new UUID(in.readLong(), in.readLong());
+            int featuresPerBlock = in.readInt();
+            byte[][] parts = new byte[4][];
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = in.readNBytes(in.readInt());
+            }
+            return new KeySetup(runId, parts[0], parts[1], parts[2], parts[3], featuresPerBlock);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored key setup is corrupt", e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T read(String value, Class<T> type) {
+        try {
+            return json.readValue(value, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored " + type.getSimpleName() + " is unreadable", e);
+        }
+    }
+}

@@ -1,0 +1,458 @@
+package org.genovfl.party;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.demo.DemoNetwork;
+import org.genovfl.party.ingest.genomics.PackedDosages;
+import org.genovfl.party.party.PartyRegistry;
+import org.genovfl.party.security.pki.DemoCertificateAuthority;
+import org.genovfl.party.training.RoundCheckpointed;
+import org.genovfl.party.training.TrainingDataSource;
+import org.genovfl.vfl.LocalTrainingRun;
+import org.genovfl.vfl.TrainingConfig;
+import org.genovfl.vfl.protocol.Messages.MaskedGradient;
+import org.genovfl.vfl.protocol.Messages.MaskedScores;
+import org.genovfl.vfl.protocol.RoundId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.RequestBody;
+
+/**
+ * Vertical training between three real party services over mutual TLS, on the 569 real
+ * patients of breast_cancer.csv: 15 features as clinical observations at the hospital
+ * (label as a Condition), 15 discretised into genotype dosages (0/1/2, some missing) at the
+ * lab, a project with feature specs and a completed PSI run seeded in each database.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class TrainingNetworkIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String HOSPITAL = DemoNetwork.ORGANISATIONS.get(PartyRole.HOSPITAL);
+    static final String LAB = DemoNetwork.ORGANISATIONS.get(PartyRole.LAB);
+    static final String LABEL_SYSTEM = "http://snomed.info/sct";
+    static final String LABEL_CODE = "254837009";
+    /** The breast-cancer settings of vfl-protocol's tests (strong L2 keeps scores inside the cubic's interval), 3 short epochs. */
+    static final TrainingConfig CONFIG = new TrainingConfig(7, 0.2, 128, 3, 0.1, 0.02, 0.9, 1.0, 8, 1e-4, 8.0,
+            TrainingConfig.StoppingMetric.AUC);
+
+    @TempDir
+    static Path directory;
+
+    static ThreePartyNetwork parties;
+    static UUID project;
+    static UUID psiRun;
+    static double[][] clinical;
+    static double[][] genotypes;
+    static double[] labels;
+    /** The uninterrupted run, shared by the tests that compare with it. */
+    static JsonNode uninterrupted;
+
+    @BeforeAll
+    static void startPartiesAndSeedCohort() {
+        parties = ThreePartyNetwork.start(directory);
+        seedCohort();
+    }
+
+    @AfterAll
+    static void stopParties() {
+        if (parties != null) {
+            parties.close();
+        }
+    }
+
+    @Test
+    void shouldReadEachPartysColumnsInAlignedRowOrder() {
+        var hospital = parties.bean(PartyRole.HOSPITAL, TrainingDataSource.class).load(project, psiRun, true);
+        var lab = parties.bean(PartyRole.LAB, TrainingDataSource.class).load(project, psiRun, false);
+        assertThat(hospital.features()).isDeepEqualTo(clinical);
+        assertThat(hospital.labels()).containsExactly(labels);
+        assertThat(lab.labels()).isNull();
+        for (int r = 0; r < genotypes.length; r++) {
+            assertThat(lab.features()[r]).as("row " + r).containsExactly(genotypes[r]);
+        }
+    }
+
+    @Test
+    void shouldTrainOverMutualTlsAsTheLocalRunDoes(CapturedOutput output) throws Exception {
+        JsonNode run = uninterruptedRun();
+        assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("COMPLETED");
+        assertThat(run.get("epochs")).hasSize(CONFIG.maxEpochs());
+        LocalTrainingRun.Result local = LocalTrainingRun.train(clinical, labels, List.<double[][]>of(genotypes), CONFIG, e -> { });
+        int best = run.get("bestEpoch").asInt();
+        assertThat(best).isEqualTo(local.bestEpoch());
+        for (JsonNode epoch : run.get("epochs")) {
+            double localAuc = local.epochs().get(epoch.get("epoch").asInt()).validation().auc();
+            assertThat(epoch.get("auc").asDouble()).as("epoch " + epoch.get("epoch")).isCloseTo(localAuc, within(1e-3));
+        }
+        assertThat(run.get("best").get("aucLower").asDouble()).isLessThan(run.get("best").get("auc").asDouble());
+
+        UUID runId = UUID.fromString(run.get("runId").asText());
+        JsonNode hospital = view(PartyRole.HOSPITAL, runId, "admin");
+        JsonNode lab = view(PartyRole.LAB, runId, "admin");
+        assertThat(coefficients(hospital)).hasSize(16);
+        assertThat(coefficients(lab)).hasSize(15);
+        // Each party's released hash is in the coordinator's record; the coordinator holds no coefficient.
+        String coordinatorModel = db(PartyRole.COORDINATOR).sql(
+                "SELECT CAST(report AS TEXT) FROM model WHERE training_run_id = ? AND coefficients IS NULL")
+                .param(runId).query(String.class).single();
+        assertThat(coordinatorModel).contains(hospital.get("modelSha256").asText(), lab.get("modelSha256").asText());
+        assertThat(db(PartyRole.COORDINATOR).sql("SELECT secret_key IS NULL FROM training_run WHERE id = ?")
+                .param(runId).query(Boolean.class).single()).isTrue();
+
+        // Audit: key setup, every round with its message digests, each release; hashes only.
+        int rounds = run.get("roundsCompleted").asInt();
+        assertThat(rounds).isEqualTo(4 * CONFIG.maxEpochs());
+        assertThat(auditCount(PartyRole.COORDINATOR, "KEY_SETUP", runId)).isEqualTo(1);
+        assertThat(auditCount(PartyRole.COORDINATOR, "TRAINING_ROUND", runId)).isEqualTo(rounds + CONFIG.maxEpochs());
+        for (PartyRole role : PartyRole.values()) {
+            if (role != PartyRole.REGULATOR) {
+                assertThat(auditCount(role, "MODEL_RELEASED", runId)).as(role.name()).isEqualTo(1);
+            }
+        }
+        String roundAudit = db(PartyRole.COORDINATOR).sql("""
+                SELECT CAST(payload -> 'artifactHashes' AS TEXT) FROM audit_outbox
+                 WHERE event_type = 'TRAINING_ROUND' AND payload -> 'metadata' ->> 'round' = '0'
+                   AND payload -> 'metadata' ->> 'trainingRun' = ?
+                """).param(runId.toString()).query(String.class).single();
+        assertThat(roundAudit).contains("scores.0", "residuals", "gradient.0", "gradient.hospital");
+        assertThat(output.getAll()).contains("Training run " + runId + " round 0 done")
+                .contains("Training run " + runId + " completed").doesNotContain("H-0001", "L-0001");
+    }
+
+    @Test
+    void shouldResumeAfterTheLabIsKilledAndEndWithTheSameModel() throws Exception {
+        JsonNode reference = uninterruptedRun();
+        // The lab dies right after committing its checkpoint of round 5 and before confirming it:
+        // the coordinator retries round 5, the restarted lab restores round 4 and redoes 5.
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean killed = new AtomicBoolean();
+        parties.context(PartyRole.LAB).addApplicationListener((ApplicationListener<ApplicationEvent>) event -> {
+            if (event instanceof PayloadApplicationEvent<?> payload
+                    && payload.getPayload() instanceof RoundCheckpointed checkpointed
+                    && checkpointed.roundIndex() == 5 && killed.compareAndSet(false, true)) {
+                Thread killer = new Thread(() -> {
+                    parties.stop(PartyRole.LAB);
+                    stopped.countDown();
+                });
+                killer.start();
+                throw new IllegalStateException("lab killed after its checkpoint of round 5");
+            }
+        });
+        UUID runId = start();
+        assertThat(stopped.await(90, TimeUnit.SECONDS)).as("lab stopped").isTrue();
+        parties.restart(PartyRole.LAB);
+        JsonNode run = awaitFinished(runId);
+        assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("COMPLETED");
+        assertThat(run.get("bestEpoch").asInt()).isEqualTo(reference.get("bestEpoch").asInt());
+        UUID referenceId = UUID.fromString(reference.get("runId").asText());
+        for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB)) {
+            double[] resumed = coefficients(view(role, runId, "admin"));
+            double[] expected = coefficients(view(role, referenceId, "admin"));
+            assertThat(resumed).as(role.name()).containsExactly(expected, within(1e-4));
+        }
+        assertThat(db(PartyRole.LAB).sql("SELECT count(*) FROM training_checkpoint WHERE run_id = ?").param(runId)
+                .query(Integer.class).single()).isEqualTo(4 * CONFIG.maxEpochs());
+    }
+
+    @Test
+    void shouldRefuseMessagesFromThePartyTheProtocolDoesNotExpect() throws Exception {
+        UUID runId = UUID.fromString(uninterruptedRun().get("runId").asText());
+        // A lab may not set up a run at the hospital.
+        HttpClient asLab = parties.clientInsisting(parties.network.issue(LAB));
+        Map<String, Object> setup = Map.of("runId", runId, "projectId", project, "psiRunId", psiRun,
+                "config", CONFIG, "keySetup", Map.of("runId", runId, "parameters", new byte[] {1},
+                        "publicKey", new byte[] {1}, "relinKeys", new byte[] {1}, "galoisKeys", new byte[] {1},
+                        "featuresPerBlock", 16),
+                "participants", Map.of("hospital", HOSPITAL, "labs", List.of(LAB), "coordinator", LAB));
+        HttpResponse<String> refused = post(asLab, PartyRole.HOSPITAL, "/peer/training/runs/" + runId + "/setup", setup);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(JSON.readTree(refused.body()).get("reason").asText()).isEqualTo("WRONG_SENDER");
+
+        // The coordinator may not ask the lab for scores: only the hospital may.
+        HttpClient asCoordinator = parties.clientInsisting(parties.network.issue(
+                DemoNetwork.ORGANISATIONS.get(PartyRole.COORDINATOR)));
+        RoundId round = new RoundId(runId, 0, 0);
+        refused = post(asCoordinator, PartyRole.LAB, "/peer/training/runs/" + runId + "/scores",
+                Map.of("roundIndex", 0, "round", round));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+
+        // The hospital may not have a gradient decrypted for a round that is not open.
+        HttpClient asHospital = parties.clientInsisting(parties.network.issue(HOSPITAL));
+        refused = post(asHospital, PartyRole.COORDINATOR, "/peer/training/runs/" + runId + "/decrypt",
+                new MaskedGradient(round, HOSPITAL, List.of(new byte[] {1, 2, 3})));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(JSON.readTree(refused.body()).get("reason").asText()).isEqualTo("OUT_OF_ORDER");
+    }
+
+    @Test
+    void shouldGiveTheCoordinatorNoEndpointForAnUnmaskedCiphertext() throws Exception {
+        // By design: the coordinator's peer controller takes masked messages only ...
+        Class<?> controller = Class.forName("org.genovfl.party.training.CoordinatorPeerController");
+        Set<Class<?>> accepted = new HashSet<>();
+        for (Method method : controller.getDeclaredMethods()) {
+            for (Parameter parameter : method.getParameters()) {
+                if (parameter.isAnnotationPresent(RequestBody.class)) {
+                    accepted.add(parameter.getType());
+                }
+            }
+        }
+        assertThat(accepted).containsExactlyInAnyOrder(MaskedGradient.class, MaskedScores.class);
+        // ... and the data holders' endpoints do not exist at the coordinator.
+        HttpClient asHospital = parties.clientInsisting(parties.network.issue(HOSPITAL));
+        UUID runId = UUID.randomUUID();
+        for (String path : List.of("residuals", "scores", "validation-scores", "rounds", "setup")) {
+            HttpResponse<String> response = post(asHospital, PartyRole.COORDINATOR,
+                    "/peer/training/runs/" + runId + "/" + path,
+                    Map.of("roundIndex", 0, "residuals", Map.of("round", new RoundId(runId, 0, 0),
+                            "ciphertexts", List.of(new byte[] {1}))));
+            assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(404);
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------
+
+    private static synchronized JsonNode uninterruptedRun() throws Exception {
+        if (uninterrupted == null) {
+            uninterrupted = awaitFinished(start());
+        }
+        return uninterrupted;
+    }
+
+    private static UUID start() throws Exception {
+        Map<String, Object> request = new java.util.HashMap<>(JSON.convertValue(CONFIG, Map.class));
+        request.put("projectId", project);
+        request.put("psiRunId", psiRun);
+        HttpResponse<String> response = post(parties.client(null), PartyRole.COORDINATOR, "/api/training-runs",
+                request, "coordinator");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return UUID.fromString(JSON.readTree(response.body()).get("runId").asText());
+    }
+
+    private static JsonNode awaitFinished(UUID runId) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+        JsonNode run;
+        do {
+            Thread.sleep(250);
+            run = view(PartyRole.COORDINATOR, runId, "coordinator");
+        } while ("RUNNING".equals(run.get("status").asText()) && Instant.now().isBefore(deadline));
+        return run;
+    }
+
+    private static JsonNode view(PartyRole role, UUID runId, String account) throws Exception {
+        HttpResponse<String> response = parties.get(parties.client(null),
+                parties.url(role, "/api/training-runs/" + runId), account);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static double[] coefficients(JsonNode view) {
+        JsonNode values = view.get("coefficients");
+        assertThat(values).as(view.toString()).isNotNull();
+        double[] out = new double[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i).asDouble();
+        }
+        return out;
+    }
+
+    private static int auditCount(PartyRole role, String type, UUID runId) {
+        return db(role).sql("SELECT count(*) FROM audit_outbox WHERE project_id = ? AND event_type = ? "
+                + "AND payload -> 'metadata' ->> 'trainingRun' = ?")
+                .params(project, type, runId.toString()).query(Integer.class).single();
+    }
+
+    private static HttpResponse<String> post(HttpClient client, PartyRole role, String path, Object body)
+            throws Exception {
+        return post(client, role, path, body, null);
+    }
+
+    private static HttpResponse<String> post(HttpClient client, PartyRole role, String path, Object body,
+            String account) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(parties.url(role, path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (account != null) {
+            request.header("Authorization", ThreePartyNetwork.basic(account, parties.network.password(account)));
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JdbcClient db(PartyRole role) {
+        return parties.bean(role, JdbcClient.class);
+    }
+
+    // ---- the cohort ------------------------------------------------------------------------------
+
+    /**
+     * Seeds every database: patients inserted in a shuffled order (so patient ids are not the
+     * row order), the hospital's 15 clinical columns as observations (with an older, wrong
+     * value for some, which the latest-value rule must skip), the label as a Condition, the
+     * lab's 15 columns as terciles in a packed genotype dataset (every 37th call missing),
+     * and the same completed PSI run with its aligned cohort at both data holders.
+     */
+    private static void seedCohort() {
+        double[][] table = readBreastCancer();
+        int n = table.length;
+        clinical = new double[n][];
+        genotypes = new double[n][15];
+        labels = new double[n];
+        for (int r = 0; r < n; r++) {
+            clinical[r] = Arrays.copyOfRange(table[r], 0, 15);
+            labels[r] = table[r][30];
+        }
+        for (int j = 0; j < 15; j++) {
+            double[] column = new double[n];
+            for (int r = 0; r < n; r++) {
+                column[r] = table[r][15 + j];
+            }
+            double[] sorted = column.clone();
+            Arrays.sort(sorted);
+            double low = sorted[n / 3];
+            double high = sorted[2 * n / 3];
+            for (int r = 0; r < n; r++) {
+                genotypes[r][j] = (r * 15 + j) % 37 == 0 ? Double.NaN
+                        : column[r] < low ? 0 : column[r] < high ? 1 : 2;
+            }
+        }
+        project = UUID.randomUUID();
+        psiRun = UUID.randomUUID();
+        for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB, PartyRole.COORDINATOR)) {
+            db(role).sql("INSERT INTO project (id, name, created_by, label_spec) VALUES (?, 'Training test', 'test', "
+                    + "CAST(? AS jsonb))").params(project, "{\"system\": \"" + LABEL_SYSTEM + "\", \"code\": \""
+                    + LABEL_CODE + "\"}").update();
+        }
+        long[] hospitalIds = seedPatients(PartyRole.HOSPITAL, "H", n);
+        long[] labIds = seedPatients(PartyRole.LAB, "L", n);
+        JdbcTemplate hospital = parties.bean(PartyRole.HOSPITAL, JdbcTemplate.class);
+        List<Object[]> specs = new ArrayList<>();
+        List<Object[]> observations = new ArrayList<>();
+        for (int j = 0; j < 15; j++) {
+            specs.add(new Object[] {project, PartyRegistry.idOf(HOSPITAL), j, "http://loinc.org", "bc-" + j});
+            for (int r = 0; r < n; r++) {
+                observations.add(new Object[] {hospitalIds[r], "bc-" + j, clinical[r][j], "2024-01-01T00:00:00Z"});
+                if (r % 11 == 0) {
+                    observations.add(new Object[] {hospitalIds[r], "bc-" + j, -999.0, "2019-01-01T00:00:00Z"});
+                }
+            }
+        }
+        hospital.batchUpdate("INSERT INTO feature_spec (project_id, party_id, kind, ordinal, code_system, code) "
+                + "VALUES (?, ?, 'CLINICAL', ?, ?, ?)", specs);
+        hospital.batchUpdate("INSERT INTO clinical_observation (patient_id, code_system, code, value_numeric, "
+                + "effective_at) VALUES (?, 'http://loinc.org', ?, ?, CAST(? AS timestamptz))", observations);
+        List<Object[]> conditions = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            if (labels[r] == 1) {
+                conditions.add(new Object[] {hospitalIds[r]});
+            }
+        }
+        hospital.batchUpdate("INSERT INTO clinical_condition (patient_id, code_system, code, clinical_status) "
+                + "VALUES (?, '" + LABEL_SYSTEM + "', '" + LABEL_CODE + "', 'active')", conditions);
+
+        JdbcTemplate lab = parties.bean(PartyRole.LAB, JdbcTemplate.class);
+        UUID dataset = UUID.randomUUID();
+        lab.update("INSERT INTO genotype_dataset (id, name, sample_count, variant_count, status) "
+                + "VALUES (?, 'test', ?, 15, 'READY')", dataset, n);
+        // Sample order differs from both the patient ids and the cohort rows.
+        List<Object[]> samples = new ArrayList<>();
+        int[] sampleOfRow = new int[n];
+        for (int r = 0; r < n; r++) {
+            sampleOfRow[r] = (r * 7 + 3) % n;
+            samples.add(new Object[] {dataset, sampleOfRow[r], "S" + sampleOfRow[r], labIds[r]});
+        }
+        lab.batchUpdate("INSERT INTO genotype_sample (dataset_id, sample_index, sample_name, patient_id) "
+                + "VALUES (?, ?, ?, ?)", samples);
+        List<Object[]> variants = new ArrayList<>();
+        List<Object[]> labSpecs = new ArrayList<>();
+        for (int j = 0; j < 15; j++) {
+            byte[] packed = PackedDosages.allMissing(n);
+            for (int r = 0; r < n; r++) {
+                if (!Double.isNaN(genotypes[r][j])) {
+                    PackedDosages.set(packed, sampleOfRow[r], (int) genotypes[r][j]);
+                }
+            }
+            String rsId = j % 2 == 0 ? "rs" + (1000 + j) : null;
+            variants.add(new Object[] {dataset, j, "1", 5000L + j, rsId, packed});
+            labSpecs.add(new Object[] {project, PartyRegistry.idOf(LAB), j, rsId != null ? rsId : "1:" + (5000 + j)});
+        }
+        lab.batchUpdate("INSERT INTO genotype_variant (dataset_id, variant_index, chrom, pos, variant_id, ref, alt, "
+                + "dosages) VALUES (?, ?, ?, ?, ?, 'A', 'G', ?)", variants);
+        lab.batchUpdate("INSERT INTO feature_spec (project_id, party_id, kind, ordinal, code) "
+                + "VALUES (?, ?, 'GENOMIC', ?, ?)", labSpecs);
+
+        for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB)) {
+            long[] ids = role == PartyRole.HOSPITAL ? hospitalIds : labIds;
+            JdbcTemplate jdbc = parties.bean(role, JdbcTemplate.class);
+            jdbc.update("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, finished_at) "
+                    + "VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, now())", psiRun, project, n);
+            List<Object[]> rows = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                rows.add(new Object[] {psiRun, r, ids[r]});
+            }
+            jdbc.batchUpdate("INSERT INTO aligned_cohort (psi_run_id, row_index, patient_id) VALUES (?, ?, ?)", rows);
+        }
+    }
+
+    /** Inserts n patients in a shuffled order; returns the patient id of each cohort row. */
+    private static long[] seedPatients(PartyRole role, String prefix, int n) {
+        long[] ids = new long[n];
+        for (int k = 0; k < n; k++) {
+            int row = (k * 211 + 17) % n; // 211 is prime and does not divide 569: a permutation
+            ids[row] = db(role).sql("INSERT INTO patient (local_id, source) VALUES (?, 'test') RETURNING id")
+                    .param(String.format("%s-%04d", prefix, row)).query(Long.class).single();
+        }
+        return ids;
+    }
+
+    private static double[][] readBreastCancer() {
+        String configured = System.getProperty("genovfl.data.dir");
+        Path dir = configured != null ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".cache", "genovfl", "data");
+        Path file = dir.resolve("breast_cancer.csv");
+        try {
+            List<String> lines = Files.readAllLines(file);
+            int rows = Integer.parseInt(lines.get(0).split(",")[0].trim());
+            double[][] table = new double[rows][];
+            for (int r = 0; r < rows; r++) {
+                table[r] = Arrays.stream(lines.get(r + 1).split(",")).mapToDouble(Double::parseDouble).toArray();
+            }
+            return table;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + " (run data/fetch.sh)", e);
+        }
+    }
+}
