@@ -54,11 +54,6 @@ public class AuditBench {
     /** The real ledger, timing when each event id was recorded. */
     record TimedLedger(AuditLedger ledger, Map<UUID, Long> recordedAt) implements AuditLedger {
         @Override
-        public void append(AuditEvent event) {
-            appendAll(List.of(event));
-        }
-
-        @Override
         public void appendAll(List<AuditEvent> events) {
             ledger.appendAll(events);
             long now = System.nanoTime();

@@ -16,20 +16,18 @@ public interface AuditLedger {
      *
      * @throws AuditException if the ledger refuses the event or cannot be reached
      */
-    void append(AuditEvent event);
+    default void append(AuditEvent event) {
+        appendAll(List.of(event));
+    }
 
     /**
-     * Records {@code events} in order, as the outbox relay delivers a batch. The default
-     * appends one by one; implementations may commit a batch at once.
+     * Records {@code events} in order, as the outbox relay delivers a batch; events already
+     * recorded are skipped. An empty list does nothing.
      *
      * @throws AuditException naming (by {@link AuditException#eventId()}) the first event not
      *     recorded; every event before it is recorded
      */
-    default void appendAll(List<AuditEvent> events) {
-        for (AuditEvent event : events) {
-            append(event);
-        }
-    }
+    void appendAll(List<AuditEvent> events);
 
     /** Every event of {@code projectId}, in the order recorded. */
     List<AuditEvent> byProject(UUID projectId);

@@ -84,11 +84,6 @@ public final class EmbeddedAuditLedger implements AuditLedger {
         return new EmbeddedAuditLedger(dataSource, signer, Map.copyOf(trusted));
     }
 
-    @Override
-    public void append(AuditEvent event) {
-        appendAll(List.of(event));
-    }
-
     /** Records the whole batch in one database transaction, up to the first refused event. */
     @Override
     public void appendAll(List<AuditEvent> events) {

@@ -118,11 +118,6 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
         }
     }
 
-    @Override
-    public void append(AuditEvent event) {
-        appendAll(List.of(event));
-    }
-
     /** Submits the batch as one transaction; on a refusal, first records the events before the refused one. */
     @Override
     public void appendAll(List<AuditEvent> events) {
