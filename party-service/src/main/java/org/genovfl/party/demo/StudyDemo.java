@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.genovfl.party.config.PartyRole;
@@ -33,6 +35,8 @@ public final class StudyDemo {
     static final Map<PartyRole, Integer> DEFAULT_PORTS = new EnumMap<>(Map.of(
             PartyRole.HOSPITAL, 18443, PartyRole.LAB, 18444, PartyRole.COORDINATOR, 18445));
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /** Seed of the demo study's planted outcome and of its training run. */
+    static final long STUDY_SEED = 42;
 
     private final DemoNetwork network;
     private final DemoConsole console = new DemoConsole(System.out);
@@ -50,6 +54,9 @@ public final class StudyDemo {
             System.err.println("usage: StudyDemo <demo-directory>");
             System.exit(2);
         }
+        // The demo prints its own story; libraries' start-up chatter would drown it.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         DemoNetwork network = DemoNetwork.openOrCreate(Path.of(args[0]), DEFAULT_PORTS);
         StudyDemo demo = new StudyDemo(network);
         Thread stopper = new Thread(demo::stopAll, "demo-shutdown");
@@ -99,6 +106,20 @@ public final class StudyDemo {
         }
         console.done();
         if (!allAuthenticated) {
+            return false;
+        }
+
+        DemoStudy study = DemoStudy.generate(researchData(), STUDY_SEED);
+        StudyDataDemo data = new StudyDataDemo(network, http, console, study);
+        if (!data.load()) {
+            return false;
+        }
+        UUID projectId = data.defineProject();
+        if (projectId == null) {
+            return false;
+        }
+        UUID psiRunId = new PsiDemo(network, http, console).align(projectId);
+        if (psiRunId == null) {
             return false;
         }
 
@@ -173,6 +194,17 @@ public final class StudyDemo {
     /** The released model's file, once the demo trains and releases one (none yet: null). */
     private Path releasedModelFile() {
         return null;
+    }
+
+    /** The real data sets fetched by data/fetch.sh (./genovfl passes their directory). */
+    private static Path researchData() {
+        String configured = System.getProperty("genovfl.data.dir");
+        Path directory = configured != null ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".cache", "genovfl", "data");
+        if (!Files.isDirectory(directory.resolve("shapeit4-example"))) {
+            throw new IllegalStateException("the demo's data is not in " + directory + ": run data/fetch.sh");
+        }
+        return directory;
     }
 
     private static Path ownJar() throws URISyntaxException {
