@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# VCF import benchmark (not a test): genotype calls per second of the production importer
+# (stream, pack, write to PostgreSQL in one transaction) against `bcftools view -Ou` reading
+# the same file, on the real shapeit4-example genotypes (300 samples x 24,990 sites) and on
+# wider files made by repeating its sample columns (same sites, 4x and 16x the samples), so
+# memory can be watched as the sample count grows. The JVM runs with a fixed -Xmx128m.
+# Writes bench/results/ingest-vcf.json and bench/results/ingest.md. Needs the party-service
+# jar (./genovfl builds it); GENOVFL_JAR overrides.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+data=$(bash "$root/data/fetch.sh" | tail -1)
+jar=${GENOVFL_JAR:-$(ls "$root"/party-service/target/genovfl-party-service-*.jar | grep -v original | head -1)}
+results="$root/bench/results"
+work=$(mktemp -d "${TMPDIR:-/tmp}/genovfl-ingest-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$results" "$work/classes"
+command -v bcftools >/dev/null || { echo "bcftools is needed (apt-get install bcftools)" >&2; exit 1; }
+
+source="$data/shapeit4-example/reference.vcf.gz"
+files=("$source")
+for copies in 4 16; do
+  wide="$work/reference-x$copies.vcf.gz"
+  # Repeat the sample columns; sample names get a copy suffix so they stay unique.
+  bcftools view "$source" | awk -v k="$copies" 'BEGIN{FS=OFS="\t"}
+    /^##/ {print; next}
+    {line=$1; for (i=2;i<=9;i++) line=line OFS $i;
+     for (c=1;c<=k;c++) for (i=10;i<=NF;i++) line=line OFS ((/^#CHROM/) ? $i "_" c : $i);
+     print line}' | bcftools view -Oz -o "$wide"
+  files+=("$wide")
+done
+
+unzip -q -o "$jar" 'BOOT-INF/*' -d "$work/boot"
+cp="$work/boot/BOOT-INF/classes:$work/boot/BOOT-INF/lib/*"
+javac -cp "$cp" -d "$work/classes" "$root/bench/ingest/IngestBench.java"
+java -Xmx128m -cp "$work/classes:$cp" IngestBench "$work" "${files[@]}" 2>"$work/java.log" > "$work/import.jsonl" \
+  || { tail -30 "$work/java.log" >&2; exit 1; }
+
+# bcftools: best of three, decompress + parse + re-encode as uncompressed BCF.
+: > "$work/bcftools.txt"
+for f in "${files[@]}"; do
+  best=999999
+  for run in 1 2 3; do
+    s=$(date +%s%N); bcftools view -Ou "$f" > /dev/null; e=$(date +%s%N)
+    ms=$(( (e - s) / 1000000 )); [ "$ms" -lt "$best" ] && best=$ms
+  done
+  echo "$(basename "$f") $best" >> "$work/bcftools.txt"
+done
+
+python3 - "$work/import.jsonl" "$work/bcftools.txt" "$results" "$(nproc)" \
+  "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" "$(date -u +%Y-%m-%d)" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+import json, sys
+imports = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+bcf = dict((l.split()[0], int(l.split()[1]) / 1000) for l in open(sys.argv[2]))
+rows = []
+for r in imports:
+    b = bcf[r["file"]]
+    rows.append(dict(r, bcftoolsSeconds=b, bcftoolsCallsPerSecond=round(r["genotypeCalls"] / b),
+                     ratioToBcftools=round(r["seconds"] / b, 2)))
+json.dump({"machine": {"cores": int(sys.argv[4]), "cpu": sys.argv[5], "date": sys.argv[6], "loadAverage": sys.argv[7]},
+           "jvmMaxHeapMiB": 128,
+           "results": rows}, open(sys.argv[3] + "/ingest-vcf.json", "w"), indent=2)
+with open(sys.argv[3] + "/ingest.md", "w") as md:
+    md.write("| file | samples | sites | genotype calls | GenoVFL import (s) | calls/s | bcftools view -Ou (s) | calls/s | time ratio | peak heap (MiB) |\n")
+    md.write("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+    for r in rows:
+        md.write(f"| {r['file']} | {r['samples']:,} | {r['variants']:,} | {r['genotypeCalls']:,} | {r['seconds']:.2f} | "
+                 f"{r['callsPerSecond']:,.0f} | {r['bcftoolsSeconds']:.2f} | {r['bcftoolsCallsPerSecond']:,} | "
+                 f"{r['ratioToBcftools']} | {r['peakHeapMiB']:.0f} |\n")
+    md.write(f"\nGenoVFL import = stream, pack 2-bit dosages, compute AF/call rate/HWE and write to the party's embedded "
+             f"PostgreSQL in one transaction (JVM -Xmx128m). bcftools: best of 3. Machine: {sys.argv[4]} cores, "
+             f"{sys.argv[5]}; {sys.argv[6]}; load average at the end {sys.argv[7]} (shared machine).\n")
+print(open(sys.argv[3] + "/ingest.md").read())
+PY
