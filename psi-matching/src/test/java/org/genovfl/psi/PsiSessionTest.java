@@ -37,10 +37,23 @@ class PsiSessionTest {
                 .mode(mode).role(role).records(records).chunkSize(97).build();
     }
 
-    /** Moves chunks between the two sessions until both wait for confirmation. */
-    static void exchange(PsiSession initiator, PsiSession responder) {
+    private static PsiSession hospital(UUID run, int size) {
+        return session(run, PsiRole.INITIATOR, PsiMode.INTERSECTION, records(1000, 0, size));
+    }
+
+    private static PsiSession lab(UUID run, int size) {
+        return session(run, PsiRole.RESPONDER, PsiMode.INTERSECTION, records(5000, 0, size));
+    }
+
+    /** Messages 1 and 2: each learns the other's set size. */
+    static void announceSizes(PsiSession initiator, PsiSession responder) {
         initiator.peerSetSize(responder.localSetSize());
         responder.peerSetSize(initiator.localSetSize());
+    }
+
+    /** Moves chunks between the two sessions until both wait for confirmation. */
+    static void exchange(PsiSession initiator, PsiSession responder) {
+        announceSizes(initiator, responder);
         boolean moved = true;
         while (moved) {
             moved = false;
@@ -136,10 +149,8 @@ class PsiSessionTest {
     @Test
     void shouldAbortOnAMalformedPointAndStayFailed() {
         UUID run = UUID.randomUUID();
-        try (PsiSession h = session(run, PsiRole.INITIATOR, PsiMode.INTERSECTION, records(1000, 0, 50));
-                PsiSession l = session(run, PsiRole.RESPONDER, PsiMode.INTERSECTION, records(5000, 0, 50))) {
-            h.peerSetSize(50);
-            l.peerSetSize(50);
+        try (PsiSession h = hospital(run, 50); PsiSession l = lab(run, 50)) {
+            announceSizes(h, l);
             BlindedChunk chunk = h.nextOutgoing();
             byte[] tampered = chunk.points().clone();
             Arrays.fill(tampered, 32, 64, (byte) 0xff);
@@ -158,10 +169,8 @@ class PsiSessionTest {
     @Test
     void shouldAbortOnTheIdentityAmongDoublyBlindedValues() {
         UUID run = UUID.randomUUID();
-        try (PsiSession h = session(run, PsiRole.INITIATOR, PsiMode.INTERSECTION, records(1000, 0, 5));
-                PsiSession l = session(run, PsiRole.RESPONDER, PsiMode.INTERSECTION, records(5000, 0, 5))) {
-            h.peerSetSize(5);
-            l.peerSetSize(5);
+        try (PsiSession h = hospital(run, 5); PsiSession l = lab(run, 5)) {
+            announceSizes(h, l);
             l.receive(h.nextOutgoing());
             h.receive(l.nextOutgoing());
             l.receive(h.nextOutgoing());
@@ -174,10 +183,8 @@ class PsiSessionTest {
     @Test
     void shouldRefuseChunksOutOfTurnOrOfAnotherRun() {
         UUID run = UUID.randomUUID();
-        try (PsiSession h = session(run, PsiRole.INITIATOR, PsiMode.INTERSECTION, records(1000, 0, 5));
-                PsiSession l = session(run, PsiRole.RESPONDER, PsiMode.INTERSECTION, records(5000, 0, 5))) {
-            h.peerSetSize(5);
-            l.peerSetSize(5);
+        try (PsiSession h = hospital(run, 5); PsiSession l = lab(run, 5)) {
+            announceSizes(h, l);
             BlindedChunk first = h.nextOutgoing();
             BlindedChunk outOfTurn = new BlindedChunk(run, Stage.DOUBLY_BLINDED, 0, first.points());
             assertThatThrownBy(() -> h.receive(outOfTurn)).isInstanceOfSatisfying(PsiException.class,
@@ -190,8 +197,7 @@ class PsiSessionTest {
     @Test
     void shouldDetectDivergentResults() {
         UUID run = UUID.randomUUID();
-        try (PsiSession h = session(run, PsiRole.INITIATOR, PsiMode.INTERSECTION, records(1000, 0, 5));
-                PsiSession l = session(run, PsiRole.RESPONDER, PsiMode.INTERSECTION, records(5000, 0, 5))) {
+        try (PsiSession h = hospital(run, 5); PsiSession l = lab(run, 5)) {
             exchange(h, l);
             PsiResult mine = h.intersect();
             assertThatThrownBy(() -> h.confirm(new PsiMessages.Confirmation(run, mine.intersectionSize(), "00")))
