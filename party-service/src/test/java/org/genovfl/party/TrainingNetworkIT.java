@@ -40,7 +40,10 @@ import org.genovfl.vfl.protocol.Messages.MaskedScores;
 import org.genovfl.vfl.protocol.RoundId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -59,6 +62,7 @@ import org.springframework.web.bind.annotation.RequestBody;
  * lab, a project with feature specs and a completed PSI run seeded in each database.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainingNetworkIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -107,7 +111,9 @@ class TrainingNetworkIT {
         }
     }
 
+    /** First, so that its captured output holds the uninterrupted run's log. */
     @Test
+    @Order(1)
     void shouldTrainOverMutualTlsAsTheLocalRunDoes(CapturedOutput output) throws Exception {
         JsonNode run = uninterruptedRun();
         assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("COMPLETED");

@@ -36,17 +36,21 @@ final class TrainingDemo {
     }
 
     /**
-     * Trains on {@code psiRunId}'s cohort of {@code projectId} with the default
-     * hyper-parameters (seed 42) and prints the progress.
+     * Trains on {@code psiRunId}'s cohort of {@code projectId} and prints the progress.
      *
+     * @param hyperParameters fields of {@link org.genovfl.vfl.TrainingConfig} to set (seed,
+     *     batchSize, learningRate, l2, ...); the others take the defaults
      * @return false if the run failed or did not finish in time
      */
-    boolean show(UUID projectId, UUID psiRunId) throws IOException, InterruptedException {
+    boolean show(UUID projectId, UUID psiRunId, Map<String, Object> hyperParameters)
+            throws IOException, InterruptedException {
+        Map<String, Object> request = new java.util.HashMap<>(hyperParameters);
+        request.put("projectId", projectId);
+        request.put("psiRunId", psiRunId);
         console.step("Training: logistic regression under CKKS, the coordinator decrypting masked values only");
         JsonNode started = send(HttpRequest.newBuilder(network.url(PartyRole.COORDINATOR).resolve("/api/training-runs"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
-                        Map.of("projectId", projectId, "psiRunId", psiRunId, "seed", 42)))), 202);
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request))), 202);
         String runId = started.path("runId").asText();
         console.line("run %s started", runId);
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
