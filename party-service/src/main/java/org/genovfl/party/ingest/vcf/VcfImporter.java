@@ -71,13 +71,16 @@ public class VcfImporter {
                 List<String> samples = reader.sampleNames();
                 running[0] = dataset;
                 progress.started(dataset, name, reader.format(), samples.size());
-                List<Long> patientIds = new ArrayList<>(samples.size());
+                List<String> idTypes = new ArrayList<>(samples.size());
+                List<String> idValues = new ArrayList<>(samples.size());
                 for (int i = 0; i < samples.size(); i++) {
                     int column = i + 1;
                     SampleSheet.Linkage linkage = sheet.linkageOf(samples.get(i)).orElseThrow(() -> new VcfFormatException(
                             file.getFileName().toString(), 0, "sample column " + column + " has no entry in the sample sheet"));
-                    patientIds.add(patients.findOrCreateByLinkage(linkage.idType(), linkage.value(), "LAB"));
+                    idTypes.add(linkage.idType());
+                    idValues.add(linkage.value());
                 }
+                List<Long> patientIds = patients.findOrCreateAllByLinkage(idTypes, idValues, "LAB");
                 store.addSamples(dataset, samples, patientIds);
                 GenotypeStore.VariantWriter writer = store.variantWriter(dataset);
                 VcfDosageReader.Summary summary = reader.read(row -> {
