@@ -1,5 +1,7 @@
 package org.genovfl.party.psi;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -38,6 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Service;
 
 /**
@@ -65,6 +68,7 @@ public class PsiService implements DisposableBean {
     private final PsiRunStore store;
     private final PartyProperties properties;
     private final PartyClient client;
+    private final ObjectMapper json;
     private final Duration idleTimeout;
     private final Map<UUID, ActiveRun> active = new ConcurrentHashMap<>();
     private final Map<UUID, PsiRunView.Progress> finishedProgress = new ConcurrentHashMap<>();
@@ -75,11 +79,12 @@ public class PsiService implements DisposableBean {
         return thread;
     });
 
-    PsiService(PsiRunStore store, PartyProperties properties, PartyClient client,
+    PsiService(PsiRunStore store, PartyProperties properties, PartyClient client, ObjectMapper json,
             @Value("${genovfl.psi.idle-timeout:120s}") Duration idleTimeout) {
         this.store = store;
         this.properties = properties;
         this.client = client;
+        this.json = json;
         this.idleTimeout = idleTimeout;
         long period = Math.max(1, Math.min(10, idleTimeout.toSeconds() / 2));
         sweeper.scheduleWithFixedDelay(this::failIdleResponderRuns, period, period, TimeUnit.SECONDS);
@@ -128,7 +133,7 @@ public class PsiService implements DisposableBean {
             run.attach(session);
             store.recordSetSize(run.runId, session.localSetSize(), session.duplicates().duplicatedValues());
             logPrepared(run, session);
-            Acceptance acceptance = client.post(peer, PEER_BASE,
+            Acceptance acceptance = postSlowJson(peer, PEER_BASE,
                     new Invitation(run.runId, run.projectId, type, mode, session.localSetSize()), Acceptance.class);
             run.act(s -> s.peerSetSize(acceptance.responderSetSize()));
             log.info("PSI run {}: {} accepted with {} identifiers", run.runId, peer.organisation(),
@@ -136,7 +141,7 @@ public class PsiService implements DisposableBean {
             exchangeAsInitiator(run, peer, "/singles", Stage.SINGLY_BLINDED, PsiSession.Step.RECEIVE_PEER_SINGLES);
             exchangeAsInitiator(run, peer, "/doubles", Stage.DOUBLY_BLINDED, PsiSession.Step.RECEIVE_OWN_DOUBLES);
             PsiResult result = run.withSession(PsiSession::intersect);
-            Confirmation peers = client.post(peer, PEER_BASE + "/" + run.runId + "/confirmation",
+            Confirmation peers = postSlowJson(peer, PEER_BASE + "/" + run.runId + "/confirmation",
                     result.confirmation(), Confirmation.class);
             run.act(s -> s.confirm(peers));
             complete(run, result);
@@ -147,6 +152,22 @@ public class PsiService implements DisposableBean {
         } catch (RuntimeException e) {
             failRun(run, new PsiException(run.runId, PsiException.Reason.LOCAL_FAILURE, e.toString(), e), true);
         }
+    }
+
+    /**
+     * A JSON call the peer may take minutes to answer: accepting means loading and
+     * normalising its whole set, confirming means storing the aligned cohort (a million
+     * rows take longer than the client's usual request timeout on a busy machine).
+     */
+    private <T> T postSlowJson(PartyProperties.Peer peer, String path, Object body, Class<T> type) {
+        byte[] payload;
+        try {
+            payload = json.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("PSI message cannot be written as JSON", e);
+        }
+        return client.postStream(peer, path, MediaType.APPLICATION_JSON_VALUE, new ByteArrayInputStream(payload),
+                EXCHANGE_TIMEOUT, answer -> json.readValue(answer, type));
     }
 
     /** Streams our chunks of {@code stage} to the peer and takes its chunks from the answer. */
