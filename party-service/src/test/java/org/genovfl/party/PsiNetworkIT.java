@@ -28,7 +28,10 @@ import org.genovfl.psi.PsiMessages.Stage;
 import org.genovfl.psi.PsiSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -41,6 +44,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * mutual TLS, and the failures that must leave no cohort behind.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PsiNetworkIT {
 
     @TempDir
@@ -208,6 +212,19 @@ class PsiNetworkIT {
         assertFailedWithoutCohort(PartyRole.LAB, runId, "PEER_FAILURE");
         assertThat(db(PartyRole.LAB).sql("SELECT error FROM psi_run WHERE id = ?").param(runId).query(String.class)
                 .single()).contains("stopped answering");
+    }
+
+    /** Runs last: the lab stays down afterwards. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void shouldFailWithoutACohortWhenTheLabIsGone() throws Exception {
+        UUID project = project();
+        seed(PartyRole.HOSPITAL, "GH", 5000, 5010, i -> "BB-" + i);
+        parties.stop(PartyRole.LAB);
+        JsonNode run = awaitFinished(PartyRole.HOSPITAL, startRun(project, "INTERSECTION", "admin").get("runId").asText());
+        assertThat(run.get("status").asText()).isEqualTo("FAILED");
+        assertThat(run.get("error").asText()).startsWith("PEER_FAILURE").contains("could not be reached");
+        assertThat(cohort(PartyRole.HOSPITAL, UUID.fromString(run.get("runId").asText()))).isEmpty();
     }
 
     // ---- helpers ------------------------------------------------------------------------
