@@ -2,12 +2,15 @@ package org.genovfl.party.audit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 import org.genovfl.audit.AuditEvent;
 import org.genovfl.audit.AuditEventJson;
 import org.genovfl.audit.AuditException;
 import org.genovfl.audit.AuditLedger;
+import org.genovfl.audit.AuditRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -20,7 +23,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * event again) still leaves one record. While the ledger is unreachable the relay backs off
  * exponentially; steps keep committing their events to the outbox, and the backlog goes
  * out, in order, when the ledger returns. Order matters: the ledger refuses sequence gaps,
- * so a failed event holds back everything after it.
+ * so a failed event holds back everything after it. An event the ledger refuses for good
+ * ({@link AuditRefusedException}, e.g. a schema the ledger no longer accepts) holds back only
+ * its own stream (project, organisation), retried after the longest backoff, and is named
+ * in the outbox's {@code last_error}; other projects' events keep flowing.
  */
 public final class AuditRelay {
 
@@ -37,6 +43,7 @@ public final class AuditRelay {
     private final JdbcClient jdbc;
     private final AuditLedger ledger;
     private final AuditProperties.Relay settings;
+    private final Map<String, Long> heldStreams = new HashMap<>();
     private int consecutiveFailures;
     private long nextAttemptNanos = System.nanoTime();
 
@@ -52,12 +59,19 @@ public final class AuditRelay {
             return new Pass(0, false);
         }
         int delivered = 0;
+        long now = System.nanoTime();
+        heldStreams.values().removeIf(until -> now - until >= 0);
         while (true) {
             List<Pending> batch = jdbc.sql("""
-                    SELECT event_id, payload::text AS payload FROM audit_outbox
-                     WHERE delivered_at IS NULL ORDER BY id LIMIT :limit""")
+                    SELECT event_id, project_id::text || '/' || acting_organisation AS stream, payload::text AS payload
+                      FROM audit_outbox
+                     WHERE delivered_at IS NULL
+                       AND NOT (project_id::text || '/' || acting_organisation = ANY(:held))
+                     ORDER BY id LIMIT :limit""")
+                    .param("held", heldStreams.keySet().toArray(String[]::new))
                     .param("limit", settings.batchSize())
-                    .query((row, n) -> new Pending(row.getObject("event_id", UUID.class), row.getString("payload")))
+                    .query((row, n) -> new Pending(row.getObject("event_id", UUID.class), row.getString("stream"),
+                            row.getString("payload")))
                     .list();
             if (batch.isEmpty()) {
                 return new Pass(delivered, false);
@@ -68,6 +82,13 @@ public final class AuditRelay {
                 markDelivered(batch.stream().map(Pending::eventId).toList());
                 delivered += batch.size();
                 recovered(delivered);
+            } catch (AuditRefusedException e) {
+                delivered += deliveredBefore(batch, e.eventId());
+                if (!hold(batch, e)) {
+                    failed(e);
+                    return new Pass(delivered, true);
+                }
+                continue;
             } catch (AuditException e) {
                 delivered += deliveredBefore(batch, e.eventId());
                 failed(e);
@@ -132,6 +153,27 @@ public final class AuditRelay {
                 .update();
     }
 
+    /** Holds back the refused event's stream; false if the refusal names no event of the batch. */
+    private boolean hold(List<Pending> batch, AuditRefusedException e) {
+        for (Pending pending : batch) {
+            if (pending.eventId().equals(e.eventId())) {
+                heldStreams.put(pending.stream(), System.nanoTime() + settings.maxBackoff().toNanos());
+                jdbc.sql("UPDATE audit_outbox SET attempts = attempts + 1, last_error = :error WHERE event_id = :id")
+                        .param("error", truncated(e.getMessage()))
+                        .param("id", e.eventId())
+                        .update();
+                log.error("Audit ledger refused event {} ({}); its project's events from this party wait: {}",
+                        e.eventId(), e.refusal(), e.getMessage());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String truncated(String error) {
+        return error.length() > 500 ? error.substring(0, 500) : error;
+    }
+
     private void failed(AuditException e) {
         consecutiveFailures++;
         Duration backoff = backoff(consecutiveFailures);
@@ -140,7 +182,7 @@ public final class AuditRelay {
         jdbc.sql("""
                 UPDATE audit_outbox SET attempts = attempts + 1, last_error = :error
                  WHERE id = (SELECT id FROM audit_outbox WHERE delivered_at IS NULL ORDER BY id LIMIT 1)""")
-                .param("error", error.length() > 500 ? error.substring(0, 500) : error)
+                .param("error", truncated(error))
                 .update();
         log.warn("Audit ledger delivery failed ({} in a row), next attempt in {} ms: {}", consecutiveFailures,
                 backoff.toMillis(), error);
@@ -159,6 +201,6 @@ public final class AuditRelay {
         return backoff.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff;
     }
 
-    private record Pending(UUID eventId, String payload) {
+    private record Pending(UUID eventId, String stream, String payload) {
     }
 }

@@ -116,6 +116,36 @@ class AuditRelayTest {
     }
 
     @Test
+    void anEventTheLedgerRefusesHoldsBackOnlyItsOwnProject() {
+        AuditOutbox outbox = new AuditOutbox(jdbc, LAB);
+        AuditRelay relay = new AuditRelay(jdbc, ledger,
+                new AuditProperties.Relay(Duration.ofMillis(10), 100, Duration.ofMillis(50), Duration.ofSeconds(30)));
+        relay.relayPending();
+        UUID broken = UUID.randomUUID();
+        UUID healthy = UUID.randomUUID();
+        steps(outbox, broken, 1);
+        // An event numbered 3 right after 1: the ledger refuses the gap for good.
+        jdbc.sql("""
+                INSERT INTO audit_outbox (event_id, project_id, acting_organisation, sequence, event_type, payload)
+                SELECT CAST(:id AS uuid), project_id, acting_organisation, 3, event_type,
+                       jsonb_set(jsonb_set(payload, '{sequence}', '3'), '{eventId}', to_jsonb(CAST(:id AS text)))
+                  FROM audit_outbox WHERE project_id = :project""")
+                .param("id", UUID.randomUUID().toString()).param("project", broken).update();
+        List<AuditEvent> healthyEvents = steps(outbox, healthy, 3);
+
+        AuditRelay.Pass pass = relay.relayPending();
+        assertThat(pass.failed()).isFalse();
+        assertThat(pass.delivered()).isEqualTo(4);
+        assertThat(ledger.byProject(healthy)).containsExactlyElementsOf(healthyEvents);
+        assertThat(ledger.byProject(broken)).hasSize(1);
+        AuditRelay.Backlog backlog = relay.backlog();
+        assertThat(backlog.pending()).isEqualTo(1);
+        assertThat(backlog.lastError()).startsWith("SEQUENCE_GAP");
+        // Held back, not retried on every pass.
+        assertThat(relay.relayPending()).isEqualTo(new AuditRelay.Pass(0, false));
+    }
+
+    @Test
     void backoffDoublesUpToTheLimit() {
         AuditRelay relay = new AuditRelay(jdbc, ledger,
                 new AuditProperties.Relay(Duration.ofMillis(10), 4, Duration.ofMillis(500), Duration.ofSeconds(30)));
