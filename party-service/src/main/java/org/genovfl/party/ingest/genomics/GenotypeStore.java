@@ -89,32 +89,55 @@ public class GenotypeStore {
             if (buffer.isEmpty()) {
                 return;
             }
-            int first = nextIndex;
-            jdbc.batchUpdate("""
-                    INSERT INTO genotype_variant (dataset_id, variant_index, chrom, pos, variant_id, ref, alt,
-                        alt_allele_freq, call_rate, hwe_p, dosages, gene) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, new BatchPreparedStatementSetter() {
-                @Override
-                public void setValues(PreparedStatement ps, int i) throws SQLException {
-                    DosageRow row = buffer.get(i);
-                    VariantStatistics stats = row.statistics();
+            // One statement per batch (arrays unnested by PostgreSQL): a JDBC batch would
+            // still be one INSERT per row on the server.
+            int n = buffer.size();
+            Integer[] index = new Integer[n];
+            String[] chrom = new String[n];
+            Long[] pos = new Long[n];
+            String[] variantId = new String[n];
+            String[] ref = new String[n];
+            String[] alt = new String[n];
+            Double[] frequency = new Double[n];
+            Double[] callRate = new Double[n];
+            Double[] hwe = new Double[n];
+            byte[][] dosages = new byte[n][];
+            String[] gene = new String[n];
+            for (int i = 0; i < n; i++) {
+                DosageRow row = buffer.get(i);
+                VariantStatistics stats = row.statistics();
+                index[i] = nextIndex + i;
+                chrom[i] = row.chrom();
+                pos[i] = row.pos();
+                variantId[i] = row.variantId();
+                ref[i] = row.ref();
+                alt[i] = row.alt();
+                frequency[i] = nullIfNaN(stats.alternateAlleleFrequency());
+                callRate[i] = nullIfNaN(stats.callRate());
+                hwe[i] = nullIfNaN(stats.hardyWeinbergP());
+                dosages[i] = row.dosages();
+                gene[i] = row.gene();
+            }
+            jdbc.execute((java.sql.Connection connection) -> {
+                try (PreparedStatement ps = connection.prepareStatement("""
+                        INSERT INTO genotype_variant (dataset_id, variant_index, chrom, pos, variant_id, ref, alt,
+                            alt_allele_freq, call_rate, hwe_p, dosages, gene)
+                        SELECT ?, * FROM unnest(?::int[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+                            ?::float8[], ?::float8[], ?::float8[], ?::bytea[], ?::text[])
+                        """)) {
                     ps.setObject(1, dataset);
-                    ps.setInt(2, first + i);
-                    ps.setString(3, row.chrom());
-                    ps.setLong(4, row.pos());
-                    ps.setString(5, row.variantId());
-                    ps.setString(6, row.ref());
-                    ps.setString(7, row.alt());
-                    setNullableDouble(ps, 8, stats.alternateAlleleFrequency());
-                    setNullableDouble(ps, 9, stats.callRate());
-                    setNullableDouble(ps, 10, stats.hardyWeinbergP());
-                    ps.setBytes(11, row.dosages());
-                    ps.setString(12, row.gene());
-                }
-
-                @Override
-                public int getBatchSize() {
-                    return buffer.size();
+                    ps.setArray(2, connection.createArrayOf("int4", index));
+                    ps.setArray(3, connection.createArrayOf("text", chrom));
+                    ps.setArray(4, connection.createArrayOf("int8", pos));
+                    ps.setArray(5, connection.createArrayOf("text", variantId));
+                    ps.setArray(6, connection.createArrayOf("text", ref));
+                    ps.setArray(7, connection.createArrayOf("text", alt));
+                    ps.setArray(8, connection.createArrayOf("float8", frequency));
+                    ps.setArray(9, connection.createArrayOf("float8", callRate));
+                    ps.setArray(10, connection.createArrayOf("float8", hwe));
+                    ps.setArray(11, connection.createArrayOf("bytea", dosages));
+                    ps.setArray(12, connection.createArrayOf("text", gene));
+                    return ps.executeUpdate();
                 }
             });
             nextIndex += buffer.size();
@@ -127,11 +150,7 @@ public class GenotypeStore {
         }
     }
 
-    private static void setNullableDouble(PreparedStatement ps, int index, double value) throws SQLException {
-        if (Double.isNaN(value)) {
-            ps.setNull(index, Types.DOUBLE);
-        } else {
-            ps.setDouble(index, value);
-        }
+    private static Double nullIfNaN(double value) {
+        return Double.isNaN(value) ? null : value;
     }
 }
