@@ -162,25 +162,38 @@ public class CoordinatorTraining implements DisposableBean {
             return;
         }
         for (UUID runId : store.unfinishedCoordinatorRuns()) {
-            StoredRun stored = store.find(runId).orElseThrow();
-            if (stored.secretKey() == null) {
-                store.fail(runId, "the run's secret key is gone; it cannot resume");
-                continue;
+            try {
+                resume(runId);
+            } catch (RuntimeException e) {
+                log.error("Training run {} cannot resume: {}", runId, e.toString(), e);
+                store.fail(runId, "cannot resume after a restart: " + e.getMessage());
             }
-            Set<String> holders = new LinkedHashSet<>();
-            holders.add(stored.participants().hospital());
-            holders.addAll(stored.participants().labs());
-            Coordinator coordinator = Coordinator.resume(runId, stored.config(), stored.participants().hospital(),
-                    holders, stored.decodedKeySetup(), stored.secretKey());
-            List<EpochRecord> epochs = store.epochs(runId);
-            coordinator.restoreHistory(epochs.stream().map(EpochRecord::report).toList());
-            ActiveRun run = new ActiveRun(new Setup(runId, stored.projectId(), stored.psiRunId(), stored.config(),
-                    stored.decodedKeySetup(), stored.participants()), coordinator);
-            active.put(runId, run);
-            log.info("Training run {} resumes after a restart of this coordinator ({} epochs decided, {} rounds logged)",
-                    runId, epochs.size(), store.lastRecordedRound(runId) + 1);
-            runs.submit(() -> drive(run, epochs));
         }
+    }
+
+    private void resume(UUID runId) {
+        StoredRun stored = store.find(runId).orElseThrow();
+        if (stored.secretKey() == null) {
+            throw new IllegalStateException("the run's secret key is gone");
+        }
+        Set<String> holders = new LinkedHashSet<>();
+        holders.add(stored.participants().hospital());
+        holders.addAll(stored.participants().labs());
+        Coordinator coordinator = Coordinator.resume(runId, stored.config(), stored.participants().hospital(),
+                holders, stored.decodedKeySetup(), stored.secretKey());
+        List<EpochRecord> epochs = store.epochs(runId);
+        try {
+            coordinator.restoreHistory(epochs.stream().map(EpochRecord::report).toList());
+        } catch (RuntimeException e) {
+            coordinator.close();
+            throw e;
+        }
+        ActiveRun run = new ActiveRun(new Setup(runId, stored.projectId(), stored.psiRunId(), stored.config(),
+                stored.decodedKeySetup(), stored.participants()), coordinator);
+        active.put(runId, run);
+        log.info("Training run {} resumes after a restart of this coordinator ({} epochs decided, {} rounds logged)",
+                runId, epochs.size(), store.lastRecordedRound(runId) + 1);
+        runs.submit(() -> drive(run, epochs));
     }
 
     /** The run with its live progress. */

@@ -177,8 +177,14 @@ public class DataHolderTraining implements DisposableBean {
         Session session;
         synchronized (this) {
             boolean created = store.acceptSetup(setup, ownRole);
+            StoredRun stored = store.find(runId).orElseThrow();
+            if (!created && "COMPLETED".equals(stored.status())) {
+                // A coordinator that restarted after this party released its model repeats the setup.
+                return new SetupAccepted(stored.cohortSize(), -1);
+            }
             session = session(runId);
             if (created) {
+                store.setCohortSize(runId, session.data.rows());
                 log.info("Training run {} set up for project {}: {} aligned rows, {} own features, {} lab(s)", runId,
                         setup.projectId(), session.data.rows(), session.data.features()[0].length,
                         setup.participants().labs().size());
