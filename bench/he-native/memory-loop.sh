@@ -8,6 +8,7 @@ cycles=${1:-1000000}
 n=${2:-4096}
 (cd "$root" && mvn -q -B -pl he-native -DskipTests package)
 jar=$(ls "$root"/he-native/target/genovfl-he-native-*.jar | head -1)
-# a fixed heap, so the JVM's own growth does not hide or fake native growth
-java -Xmx512m -cp "$jar:$root/he-native/target/test-classes" org.genovfl.he.MemoryLoop "$cycles" "$n" \
+# a fixed, pre-touched heap: resident from the start, so VmRSS growth is native memory
+# (without pre-touch, G1 touching more of its committed heap over time looks like growth)
+java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp "$jar:$root/he-native/target/test-classes" org.genovfl.he.MemoryLoop "$cycles" "$n" \
   | tee "$root/bench/results/he-native-memory-loop.txt"
