@@ -293,7 +293,7 @@ public class DataHolderTraining implements DisposableBean {
      * coefficients. Idempotent.
      */
     DecisionApplied decide(String caller, UUID runId, DecisionDelivery delivery) {
-        StoredRun stored = store.find(runId).orElseThrow(() -> unknown(runId));
+        StoredRun stored = store.findWithoutKeys(runId).orElseThrow(() -> unknown(runId));
         if (!caller.equals(stored.participants().coordinator())) {
             throw refused(runId, caller, "only the run's coordinator may send a decision");
         }
@@ -481,7 +481,7 @@ public class DataHolderTraining implements DisposableBean {
      */
     private Session sessionFor(UUID runId, String caller, PartyRole role, Function<Participants, String> expected,
             String what) {
-        StoredRun stored = store.find(runId).orElseThrow(() -> unknown(runId));
+        StoredRun stored = store.findWithoutKeys(runId).orElseThrow(() -> unknown(runId));
         String allowed = expected.apply(stored.participants());
         if (!caller.equals(allowed)) {
             throw refused(runId, caller, "only " + allowed + " may " + what + " in this run");

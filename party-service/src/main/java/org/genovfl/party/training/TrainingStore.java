@@ -126,12 +126,24 @@ class TrainingStore {
     }
 
     Optional<StoredRun> find(UUID runId) {
+        return find(runId, "key_setup, secret_key");
+    }
+
+    /**
+     * The run without its key material (null in the result): what every message checks,
+     * at a fraction of the cost, since the key setup with its Galois keys weighs tens of MB.
+     */
+    Optional<StoredRun> findWithoutKeys(UUID runId) {
+        return find(runId, "NULL::bytea AS key_setup, NULL::bytea AS secret_key");
+    }
+
+    private Optional<StoredRun> find(UUID runId, String keyColumns) {
         return jdbc.sql("""
                 SELECT id, project_id, psi_run_id, party_role, CAST(hyperparameters AS TEXT) AS config,
-                       CAST(participants AS TEXT) AS participants, key_setup, secret_key, cohort_size, status,
+                       CAST(participants AS TEXT) AS participants, %s, cohort_size, status,
                        best_epoch, stop_reason, error
                   FROM training_run WHERE id = ? AND algorithm = ?
-                """)
+                """.formatted(keyColumns))
                 .params(runId, ALGORITHM)
                 .query((rs, n) -> new StoredRun(rs.getObject("id", UUID.class), rs.getObject("project_id", UUID.class),
                         rs.getObject("psi_run_id", UUID.class), PartyRole.valueOf(rs.getString("party_role")),
