@@ -2,14 +2,18 @@
 # PSI benchmark (not a test): hospital and lab party services as two processes on this
 # machine, over loopback mutual TLS, 50% overlap, n identifiers per side.
 #   bench/psi/run.sh [n ...]        default: 10000 100000 1000000
+#   bench/psi/run.sh --table        only rewrite bench/results/psi.md from the JSON files
 # Writes bench/results/psi-<n>.json and bench/results/psi.md. Needs the party-service jar
 # (./genovfl builds it; or mvn -pl party-service -am package -DskipTests); GENOVFL_JAR overrides.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+table_only=false
+[ "${1:-}" = "--table" ] && { table_only=true; shift; }
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1000000)
-jar=${GENOVFL_JAR:-$(ls "$root"/party-service/target/genovfl-party-service-*.jar | grep -v original | head -1)}
 results="$root/bench/results"
+if ! $table_only; then
+jar=${GENOVFL_JAR:-$(ls "$root"/party-service/target/genovfl-party-service-*.jar | grep -v original | head -1)}
 work=$(mktemp -d "${TMPDIR:-/tmp}/genovfl-psi-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$results" "$work/classes"
@@ -20,16 +24,17 @@ cp="$work/boot/BOOT-INF/classes:$work/boot/BOOT-INF/lib/*"
 javac -q -cp "$cp" -d "$work/classes" "$root/bench/psi/PsiBench.java" 2>/dev/null \
   || javac -cp "$cp" -d "$work/classes" "$root/bench/psi/PsiBench.java"
 java -cp "$work/classes:$cp" PsiBench "$jar" "$work" "$results" "${sizes[@]}" | tee "$work/out.txt"
+fi
 
 {
-  echo "| identifiers per side | intersection | wall (s) | hospital CPU (s) | lab CPU (s) | hospital peak RSS (MiB) | lab peak RSS (MiB) | bytes sent per identifier (hospital / lab) |"
-  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| identifiers per side | intersection | wall, run start to completion (s) | hospital CPU (s) | lab CPU (s) | hospital peak RSS (MiB) | lab peak RSS (MiB) | bytes sent per identifier (hospital / lab) | load average after |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
   # Every size measured so far (a run of some sizes keeps the others' rows).
-  for f in $(ls "$results"/psi-*.json | sort -t- -k2 -n); do
+  for f in $(ls "$results"/psi-[0-9]*.json | sort -t- -k2 -n); do
     python3 - "$f" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
-print(f"| {r['identifiersPerSide']:,} | {r['intersection']:,} | {r['wallSeconds']} | {r['hospitalCpuSeconds']} | {r['labCpuSeconds']} | {r['hospitalPeakRssMiB']} | {r['labPeakRssMiB']} | {r['hospitalBytesSentPerIdentifier']} / {r['labBytesSentPerIdentifier']} |")
+print(f"| {r['identifiersPerSide']:,} | {r['intersection']:,} | {r['serverWallSeconds']} | {r['hospitalCpuSeconds']} | {r['labCpuSeconds']} | {r['hospitalPeakRssMiB']} | {r['labPeakRssMiB']} | {r['hospitalBytesSentPerIdentifier']} / {r['labBytesSentPerIdentifier']} | {r.get('loadAverageAfter', '')} |")
 PY
   done
   echo
