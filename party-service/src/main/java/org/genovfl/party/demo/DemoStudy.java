@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.genovfl.party.ingest.fhir.FhirBundleImporter;
+import org.genovfl.vfl.TrainingConfig;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Condition;
@@ -43,6 +44,12 @@ final class DemoStudy {
     static final int NOT_AT_HOSPITAL = 33;
     static final int NEVER_SEQUENCED = 30;
     static final int WITHDRAWN = 10;
+    /**
+     * Hyper-parameters of the demo's training run, and of its centralised baseline: full
+     * batch, Nesterov with learning rate 0.3, λ = 0.02, early stopping on validation AUC.
+     */
+    static final TrainingConfig TRAINING = new TrainingConfig(StudyDemo.STUDY_SEED, 0.2, 0, 40, 0.3, 0.02, 0.9, 0.02,
+            6, 1e-4, 8.0, TrainingConfig.StoppingMetric.AUC);
 
     final Path referenceVcf;
     final Path unphasedVcf;
@@ -56,6 +63,25 @@ final class DemoStudy {
 
     /** A hospital patient as the demo made it; {@code sample} is null if never sequenced. */
     record HospitalPatient(String localId, String sample, double age, double bmi, boolean outcome, boolean consented) {
+    }
+
+    /** {@link #TRAINING} as the coordinator's people API takes it. */
+    static Map<String, Object> trainingRequest() {
+        TrainingConfig c = TRAINING;
+        Map<String, Object> request = new HashMap<>();
+        request.put("seed", c.seed());
+        request.put("validationFraction", c.validationFraction());
+        request.put("batchSize", c.batchSize());
+        request.put("maxEpochs", c.maxEpochs());
+        request.put("learningRate", c.learningRate());
+        request.put("learningRateDecay", c.learningRateDecay());
+        request.put("momentum", c.momentum());
+        request.put("l2", c.l2());
+        request.put("patience", c.patience());
+        request.put("minDelta", c.minDelta());
+        request.put("sigmoidInterval", c.sigmoidInterval());
+        request.put("stoppingMetric", c.stoppingMetric().name());
+        return request;
     }
 
     private DemoStudy(Path dataDirectory) {

@@ -29,7 +29,7 @@ final class PartyProcess {
             Files.createDirectories(log.getParent());
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(List.of(java,
-                    "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Xmx2g",
                     "-jar", jar.toString(),
                     "--spring.config.additional-location=file:" + network.propertiesFile(role)))
                     .redirectErrorStream(true)

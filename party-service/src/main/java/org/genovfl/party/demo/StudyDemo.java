@@ -34,7 +34,7 @@ public final class StudyDemo {
 
     static final Map<PartyRole, Integer> DEFAULT_PORTS = new EnumMap<>(Map.of(
             PartyRole.HOSPITAL, 18443, PartyRole.LAB, 18444, PartyRole.COORDINATOR, 18445));
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
     /** Seed of the demo study's planted outcome and of its training run. */
     static final long STUDY_SEED = 42;
 
@@ -122,6 +122,10 @@ public final class StudyDemo {
         if (psiRunId == null) {
             return false;
         }
+        if (!new TrainingDemo(network, http, console).show(projectId, psiRunId, DemoStudy.trainingRequest())) {
+            return false;
+        }
+        data.printCentralisedBaseline();
 
         if (!new AuditTrailDemo(network, http, console).show(releasedModelFile())) {
             return false;
