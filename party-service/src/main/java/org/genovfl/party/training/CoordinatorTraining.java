@@ -198,7 +198,7 @@ public class CoordinatorTraining implements DisposableBean {
 
     /** The run with its live progress. */
     public Optional<TrainingRunView> find(UUID runId) {
-        return store.find(runId).filter(run -> run.role() == PartyRole.COORDINATOR).map(run -> {
+        return store.findWithoutKeys(runId).filter(run -> run.role() == PartyRole.COORDINATOR).map(run -> {
             ActiveRun live = active.get(runId);
             int rounds = live != null ? live.roundsCompleted : store.lastRecordedRound(runId) + 1;
             Integer epoch = live != null ? Integer.valueOf(live.epoch) : null;

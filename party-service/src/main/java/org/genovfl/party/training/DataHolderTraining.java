@@ -177,7 +177,7 @@ public class DataHolderTraining implements DisposableBean {
         Session session;
         synchronized (this) {
             boolean created = store.acceptSetup(setup, ownRole);
-            StoredRun stored = store.find(runId).orElseThrow();
+            StoredRun stored = store.findWithoutKeys(runId).orElseThrow();
             if (!created && "COMPLETED".equals(stored.status())) {
                 // A coordinator that restarted after this party released its model repeats the setup.
                 return new SetupAccepted(stored.cohortSize(), -1);
@@ -329,9 +329,14 @@ public class DataHolderTraining implements DisposableBean {
 
     // ---- people API ----------------------------------------------------------------------------
 
+    /** This party's released coefficient file (hospital or lab), as its MODEL_RELEASED event hashed it. */
+    Optional<byte[]> modelFile(UUID runId) {
+        return store.coefficientFile(runId);
+    }
+
     /** This party's own view of a run: where it stands and, after release, its own coefficients. */
     Optional<TrainingRunView> find(UUID runId) {
-        return store.find(runId).filter(run -> run.role() != PartyRole.COORDINATOR).map(run -> {
+        return store.findWithoutKeys(runId).filter(run -> run.role() != PartyRole.COORDINATOR).map(run -> {
             Session session = sessions.get(runId);
             Integer applied = session != null ? Integer.valueOf(session.appliedRound)
                     : store.latestCheckpoint(runId).map(StoredCheckpoint::roundIndex).orElse(null);

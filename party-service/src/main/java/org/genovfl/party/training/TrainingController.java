@@ -83,4 +83,15 @@ class TrainingController {
                 .status(HttpStatus.NOT_FOUND)
                 .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no training run " + runId + " here")));
     }
+
+    @Operation(summary = "This party's released coefficient file",
+            description = "Role: PARTY_ADMIN, at a hospital or lab. The bytes whose SHA-256 the MODEL_RELEASED "
+                    + "event records: a regulator can verify the file against the audit trail.")
+    @PreAuthorize("hasRole('PARTY_ADMIN')")
+    @GetMapping(path = "/api/training-runs/{runId}/model", produces = "application/octet-stream")
+    ResponseEntity<?> model(@PathVariable UUID runId) {
+        return dataHolder.modelFile(runId).<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> ResponseEntity
+                .status(HttpStatus.NOT_FOUND).contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no model released by run " + runId + " here")));
+    }
 }

@@ -333,8 +333,13 @@ class TrainingStore {
 
     /** This party's released coefficients (a data holder), if any. */
     Optional<double[]> coefficients(UUID runId) {
+        return coefficientFile(runId).map(TrainingStore::readCoefficientFile);
+    }
+
+    /** This party's released coefficient file, byte for byte as hashed and audited. */
+    Optional<byte[]> coefficientFile(UUID runId) {
         return jdbc.sql("SELECT coefficients FROM model WHERE training_run_id = ? AND coefficients IS NOT NULL")
-                .param(runId).query((rs, n) -> readCoefficientFile(rs.getBytes(1))).optional();
+                .param(runId).query((rs, n) -> rs.getBytes(1)).optional();
     }
 
     Optional<String> modelSha256(UUID runId) {
