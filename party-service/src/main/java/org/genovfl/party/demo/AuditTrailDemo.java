@@ -61,10 +61,20 @@ final class AuditTrailDemo {
                 }
                 shown.add(projectId);
                 console.line("project %s (trail from %s):", projectId, DemoNetwork.ORGANISATIONS.get(role));
+                String previousType = null;
+                int sameType = 0;
                 for (JsonNode event : get(role, "/api/projects/" + projectId + "/audit-trail")) {
-                    console.line("  %s  #%d %-17s %-28s %s", event.path("occurredAt").asText(),
-                            event.path("sequence").asLong(), event.path("type").asText(),
-                            event.path("actingOrganisation").asText(), event.path("artifactHashes"));
+                    String type = event.path("type").asText();
+                    sameType = type.equals(previousType) ? sameType + 1 : 0;
+                    previousType = type;
+                    // A training run records an event per round: show the first two of a run of them.
+                    if (sameType < 2) {
+                        console.line("  %s  #%d %-17s %-28s %s", event.path("occurredAt").asText(),
+                                event.path("sequence").asLong(), type, event.path("actingOrganisation").asText(),
+                                abbreviated(event.path("artifactHashes")));
+                    } else if (sameType == 2) {
+                        console.line("  ... further %s events, one per round and validation", type);
+                    }
                     if (event.path("artifactHashes").size() > 0) {
                         newestArtifact = event.path("artifactHashes").elements().next().asText();
                         artifactHolder = role;
@@ -155,5 +165,13 @@ final class AuditTrailDemo {
 
     private URI uri(PartyRole role, String path) {
         return network.url(role).resolve(path);
+    }
+
+    /** Artifact hashes as {@code name=first 12 hex digits…}, enough to recognise them. */
+    private static String abbreviated(JsonNode hashes) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        hashes.fields().forEachRemaining(e -> parts.add(e.getKey() + "=" + e.getValue().asText().substring(0,
+                Math.min(12, e.getValue().asText().length())) + "…"));
+        return parts.isEmpty() ? "" : String.join(" ", parts);
     }
 }

@@ -46,9 +46,11 @@ final class DemoStudy {
     static final int WITHDRAWN = 10;
     /**
      * Hyper-parameters of the demo's training run, and of its centralised baseline: full
-     * batch, Nesterov with learning rate 0.3, λ = 0.02, early stopping on validation AUC.
+     * batch, Nesterov with learning rate 0.3, early stopping on validation AUC. λ = 0.1
+     * keeps the scores of this cohort (three planted effects of 1.6 standard deviations)
+     * inside the cubic's interval; with λ = 0.02 a fifth of them leave it within ten epochs.
      */
-    static final TrainingConfig TRAINING = new TrainingConfig(StudyDemo.STUDY_SEED, 0.2, 0, 40, 0.3, 0.02, 0.9, 0.02,
+    static final TrainingConfig TRAINING = new TrainingConfig(StudyDemo.STUDY_SEED, 0.2, 0, 40, 0.3, 0.02, 0.9, 0.1,
             6, 1e-4, 8.0, TrainingConfig.StoppingMetric.AUC);
 
     final Path referenceVcf;

@@ -43,6 +43,7 @@ public final class StudyDemo {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http;
     private final List<PartyProcess> processes = new ArrayList<>();
+    private Path releasedModel;
 
     private StudyDemo(DemoNetwork network) {
         this.network = network;
@@ -122,10 +123,13 @@ public final class StudyDemo {
         if (psiRunId == null) {
             return false;
         }
-        if (!new TrainingDemo(network, http, console).show(projectId, psiRunId, DemoStudy.trainingRequest())) {
+        UUID trainingRunId = new TrainingDemo(network, http, console).show(projectId, psiRunId, DemoStudy.trainingRequest());
+        if (trainingRunId == null) {
             return false;
         }
         data.printCentralisedBaseline();
+        data.printLabTopVariants(trainingRunId);
+        releasedModel = downloadModel(PartyRole.HOSPITAL, trainingRunId);
 
         if (!new AuditTrailDemo(network, http, console).show(releasedModelFile())) {
             return false;
@@ -197,7 +201,23 @@ public final class StudyDemo {
 
     /** The released model's file, once the demo trains and releases one (none yet: null). */
     private Path releasedModelFile() {
-        return null;
+        return releasedModel;
+    }
+
+    /** The party's released coefficient file, saved where a regulator could be handed it. */
+    private Path downloadModel(PartyRole role, UUID runId) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(network.url(role).resolve("/api/training-runs/" + runId + "/model"))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("admin:" + network.password("admin")).getBytes(StandardCharsets.UTF_8)))
+                .GET().build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            return null;
+        }
+        Path file = network.directory().resolve("models/" + role.name().toLowerCase() + "-" + runId + ".coefficients");
+        Files.createDirectories(file.getParent());
+        Files.write(file, response.body());
+        return file;
     }
 
     /** The real data sets fetched by data/fetch.sh (./genovfl passes their directory). */

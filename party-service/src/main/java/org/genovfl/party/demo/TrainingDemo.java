@@ -40,9 +40,9 @@ final class TrainingDemo {
      *
      * @param hyperParameters fields of {@link org.genovfl.vfl.TrainingConfig} to set (seed,
      *     batchSize, learningRate, l2, ...); the others take the defaults
-     * @return false if the run failed or did not finish in time
+     * @return the run id, or null if the run failed or did not finish in time
      */
-    boolean show(UUID projectId, UUID psiRunId, Map<String, Object> hyperParameters)
+    UUID show(UUID projectId, UUID psiRunId, Map<String, Object> hyperParameters)
             throws IOException, InterruptedException {
         Map<String, Object> request = new java.util.HashMap<>(hyperParameters);
         request.put("projectId", projectId);
@@ -74,7 +74,7 @@ final class TrainingDemo {
         }
         if (!"COMPLETED".equals(run.path("status").asText())) {
             console.line("training did not complete: %s %s", run.path("status").asText(), run.path("error").asText(""));
-            return false;
+            return null;
         }
         JsonNode best = run.path("best");
         console.line("stopped: %s", run.path("stopReason").asText());
@@ -84,7 +84,7 @@ final class TrainingDemo {
         console.line("each party keeps its own coefficients; the coordinator's record holds their hashes (%s)",
                 run.path("modelSha256").asText());
         console.done();
-        return true;
+        return UUID.fromString(runId);
     }
 
     private JsonNode send(HttpRequest.Builder request, int expectedStatus) throws IOException, InterruptedException {
