@@ -266,10 +266,19 @@ public class CoordinatorTraining implements DisposableBean {
         List<String> holders = new ArrayList<>();
         holders.add(participants.hospital());
         holders.addAll(participants.labs());
+        // In parallel: each data holder spends seconds loading the keys and its own data.
+        List<java.util.concurrent.CompletableFuture<SetupAccepted>> answers = holders.stream()
+                .map(holder -> java.util.concurrent.CompletableFuture.supplyAsync(() -> withRetry(run,
+                        "setup at " + holder, () -> call(run, holder, "setup", run.setup, SetupAccepted.class)), runs))
+                .toList();
         Integer cohortSize = null;
-        for (String holder : holders) {
-            SetupAccepted accepted = withRetry(run, "setup at " + holder,
-                    () -> call(run, holder, "setup", run.setup, SetupAccepted.class));
+        for (var answer : answers) {
+            SetupAccepted accepted;
+            try {
+                accepted = answer.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
             if (cohortSize != null && cohortSize != accepted.cohortSize()) {
                 throw new TrainingRunException(run.runId(), TrainingRunException.Reason.BAD_DATA,
                         "the parties' aligned cohorts differ in size: " + cohortSize + " and " + accepted.cohortSize());
