@@ -164,27 +164,18 @@ class TrainingNetworkIT {
     }
 
     @Test
-    void shouldResumeAfterTheLabAndThenTheCoordinatorAreKilledAndEndWithTheSameModel() throws Exception {
+    void shouldResumeAfterEachPartyIsKilledInTurnAndEndWithTheSameModel() throws Exception {
         JsonNode reference = uninterruptedRun();
         // The lab dies right after committing its checkpoint of round 2 and before confirming it:
-        // the coordinator retries round 2, the restarted lab restores round 1 and redoes 2.
-        CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean killed = new AtomicBoolean();
-        parties.context(PartyRole.LAB).addApplicationListener((ApplicationListener<ApplicationEvent>) event -> {
-            if (event instanceof PayloadApplicationEvent<?> payload
-                    && payload.getPayload() instanceof RoundCheckpointed checkpointed
-                    && checkpointed.roundIndex() == 2 && killed.compareAndSet(false, true)) {
-                Thread killer = new Thread(() -> {
-                    parties.stop(PartyRole.LAB);
-                    stopped.countDown();
-                });
-                killer.start();
-                throw new IllegalStateException("lab killed after its checkpoint of round 2");
-            }
-        });
+        // the coordinator retries round 2, the restarted lab restores round 1 and redoes 2. The
+        // hospital dies the same way after round 4.
+        CountDownLatch labStopped = killAfterCheckpoint(PartyRole.LAB, 2);
+        CountDownLatch hospitalStopped = killAfterCheckpoint(PartyRole.HOSPITAL, 4);
         UUID runId = start();
-        assertThat(stopped.await(10, TimeUnit.MINUTES)).as("lab stopped").isTrue();
+        assertThat(labStopped.await(10, TimeUnit.MINUTES)).as("lab stopped").isTrue();
         parties.restart(PartyRole.LAB);
+        assertThat(hospitalStopped.await(10, TimeUnit.MINUTES)).as("hospital stopped").isTrue();
+        parties.restart(PartyRole.HOSPITAL);
         // Later in the same run the coordinator goes down too; restarted, it resumes the run from
         // its own database (secret key, round log, epoch decisions).
         Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
@@ -262,6 +253,27 @@ class TrainingNetworkIT {
     }
 
     // ---- helpers ---------------------------------------------------------------------------------
+
+    /**
+     * Makes {@code role}'s service fail the round right after committing its checkpoint of
+     * round {@code round} (so its confirmation is lost) and stop; the latch opens once it stopped.
+     */
+    private static CountDownLatch killAfterCheckpoint(PartyRole role, int round) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean killed = new AtomicBoolean();
+        parties.context(role).addApplicationListener((ApplicationListener<ApplicationEvent>) event -> {
+            if (event instanceof PayloadApplicationEvent<?> payload
+                    && payload.getPayload() instanceof RoundCheckpointed checkpointed
+                    && checkpointed.roundIndex() == round && killed.compareAndSet(false, true)) {
+                new Thread(() -> {
+                    parties.stop(role);
+                    stopped.countDown();
+                }).start();
+                throw new IllegalStateException(role + " killed after its checkpoint of round " + round);
+            }
+        });
+        return stopped;
+    }
 
     private static synchronized JsonNode uninterruptedRun() throws Exception {
         if (uninterrupted == null) {
