@@ -7,10 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import org.genovfl.party.config.PartyRole;
 
 /**
@@ -151,8 +149,7 @@ final class AuditTrailDemo {
     /** @param absentIsNull a 404 (e.g. no embedded chain on a Fabric party) gives null instead of failing */
     private JsonNode send(PartyRole role, HttpRequest.Builder request, boolean absentIsNull)
             throws IOException, InterruptedException {
-        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                ("regulator:" + network.password("regulator")).getBytes(StandardCharsets.UTF_8)));
+        request.header("Authorization", network.authorization("regulator"));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (absentIsNull && response.statusCode() == 404) {
             return null;

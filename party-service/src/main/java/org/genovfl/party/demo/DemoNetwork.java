@@ -98,6 +98,12 @@ public final class DemoNetwork {
                 .issue(organisation);
     }
 
+    /** The HTTP Basic {@code Authorization} header value of a demo account. */
+    public String authorization(String account) {
+        return "Basic " + Base64.getEncoder().encodeToString(
+                (account + ":" + password(account)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public Path trustStore() {
         return directory.resolve("pki/truststore.p12");
     }

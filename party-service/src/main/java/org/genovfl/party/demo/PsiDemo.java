@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import org.genovfl.party.config.PartyRole;
@@ -75,8 +73,6 @@ final class PsiDemo {
     }
 
     private HttpRequest.Builder request(PartyRole role, String path) {
-        return HttpRequest.newBuilder(network.url(role).resolve(path)).header("Authorization", "Basic "
-                + Base64.getEncoder().encodeToString(("admin:" + network.password("admin"))
-                        .getBytes(StandardCharsets.UTF_8)));
+        return HttpRequest.newBuilder(network.url(role).resolve(path)).header("Authorization", network.authorization("admin"));
     }
 }

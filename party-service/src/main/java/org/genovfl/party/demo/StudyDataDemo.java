@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -172,8 +171,7 @@ final class StudyDataDemo {
     }
 
     private HttpRequest.Builder request(PartyRole role, String path, String account) {
-        return HttpRequest.newBuilder(network.url(role).resolve(path)).header("Authorization", "Basic "
-                + Base64.getEncoder().encodeToString((account + ":" + network.password(account)).getBytes(StandardCharsets.UTF_8)));
+        return HttpRequest.newBuilder(network.url(role).resolve(path)).header("Authorization", network.authorization(account));
     }
 
     private HttpRequest multipart(PartyRole role, String path, Path file) throws IOException {

@@ -8,13 +8,11 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -167,8 +165,7 @@ public final class StudyDemo {
 
     private JsonNode getJson(PartyRole role, String path, String account) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(network.url(role).resolve(path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        (account + ":" + network.password(account)).getBytes(StandardCharsets.UTF_8)))
+                .header("Authorization", network.authorization(account))
                 .GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -207,8 +204,7 @@ public final class StudyDemo {
     /** The party's released coefficient file, saved where a regulator could be handed it. */
     private Path downloadModel(PartyRole role, UUID runId) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(network.url(role).resolve("/api/training-runs/" + runId + "/model"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        ("admin:" + network.password("admin")).getBytes(StandardCharsets.UTF_8)))
+                .header("Authorization", network.authorization("admin"))
                 .GET().build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {

@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import org.genovfl.party.config.PartyRole;
@@ -88,8 +86,7 @@ final class TrainingDemo {
     }
 
     private JsonNode send(HttpRequest.Builder request, int expectedStatus) throws IOException, InterruptedException {
-        request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                ("coordinator:" + network.password("coordinator")).getBytes(StandardCharsets.UTF_8)));
+        request.header("Authorization", network.authorization("coordinator"));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expectedStatus) {
             throw new IllegalStateException("coordinator answered " + response.statusCode() + ": " + response.body());
