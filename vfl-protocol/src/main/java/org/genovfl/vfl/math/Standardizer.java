@@ -1,7 +1,5 @@
 package org.genovfl.vfl.math;
 
-import java.util.Arrays;
-
 /**
  * Per-column standardisation with mean imputation, fitted on a party's own training rows.
  * Its statistics never leave the party: they are part of the party's model, not of any
@@ -59,13 +57,5 @@ public final class Standardizer {
             }
         }
         return out;
-    }
-
-    public double[] means() {
-        return Arrays.copyOf(mean, mean.length);
-    }
-
-    public double[] scales() {
-        return Arrays.copyOf(scale, scale.length);
     }
 }

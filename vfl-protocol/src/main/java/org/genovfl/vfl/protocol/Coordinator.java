@@ -65,7 +65,6 @@ public final class Coordinator implements AutoCloseable {
     private double bestLoss = Double.POSITIVE_INFINITY;
     private int bestEpoch = -1;
     private int epochsWithoutImprovement;
-    private final List<ValidationReport> history = new ArrayList<>();
 
     /**
      * @param labelHolder name of the hospital
@@ -172,7 +171,6 @@ public final class Coordinator implements AutoCloseable {
         if (!report.round().equals(currentRound) || !report.round().isValidation()) {
             throw new TrainingException(report.round(), "validation report for a round that is not open");
         }
-        history.add(report);
         int epoch = report.round().epoch();
         double loss = config.stoppingMetric().loss(report.auc(), report.logLoss());
         if (loss < bestLoss - config.minDelta()) {
@@ -195,10 +193,6 @@ public final class Coordinator implements AutoCloseable {
             state = State.FINISHED;
         }
         return new EpochDecision(report.round(), reason != null, bestEpoch, reason);
-    }
-
-    public List<ValidationReport> history() {
-        return List.copyOf(history);
     }
 
     public int bestEpoch() {
