@@ -12,6 +12,7 @@ import java.lang.reflect.Parameter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -183,6 +184,10 @@ class TrainingNetworkIT {
                 .query(Integer.class).single() < 6 && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
+        // What lets it resume is in its database only sealed under its key file (KeyVault).
+        byte[] storedKey = db(PartyRole.COORDINATOR).sql("SELECT secret_key FROM training_run WHERE id = ?")
+                .param(runId).query(byte[].class).single();
+        assertThat(new String(storedKey, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("GVK1");
         parties.restart(PartyRole.COORDINATOR);
         JsonNode run = awaitFinished(runId);
         assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("COMPLETED");

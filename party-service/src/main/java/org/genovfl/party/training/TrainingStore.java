@@ -20,6 +20,7 @@ import java.util.UUID;
 import org.genovfl.audit.AuditEventType;
 import org.genovfl.party.audit.AuditOutbox;
 import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.security.KeyVault;
 import org.genovfl.party.training.TrainingWire.Participants;
 import org.genovfl.vfl.TrainingConfig;
 import org.genovfl.vfl.protocol.Messages.EpochDecision;
@@ -61,23 +62,26 @@ class TrainingStore {
 
     private final JdbcClient jdbc;
     private final AuditOutbox audit;
+    private final KeyVault vault;
     private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    TrainingStore(JdbcClient jdbc, AuditOutbox audit) {
+    TrainingStore(JdbcClient jdbc, AuditOutbox audit, KeyVault vault) {
         this.jdbc = jdbc;
         this.audit = audit;
+        this.vault = vault;
     }
 
     // ---- runs ---------------------------------------------------------------------------
 
     /**
      * Creates the coordinator's record of a new run, with the key set it generated, and
-     * audits the key setup (hash of the public key material only).
+     * audits the key setup (hash of the public key material only). The secret key is stored
+     * sealed by the party's {@link KeyVault}, so the database alone does not hold it.
      */
     @Transactional
     void createCoordinatorRun(TrainingWire.Setup setup, byte[] secretKey) {
         byte[] keySetup = encodeKeySetup(setup.keySetup());
-        insertRun(setup, PartyRole.COORDINATOR, keySetup, secretKey);
+        insertRun(setup, PartyRole.COORDINATOR, keySetup, vault.seal(secretKey, secretKeyPurpose(setup.runId())));
         audit.record(setup.projectId(), AuditEventType.KEY_SETUP, Map.of("publicKeySetup", sha256(keySetup)),
                 Map.of("trainingRun", setup.runId().toString(), "seed", Long.toString(setup.config().seed())));
     }
@@ -149,9 +153,17 @@ class TrainingStore {
                         rs.getObject("psi_run_id", UUID.class), PartyRole.valueOf(rs.getString("party_role")),
                         read(rs.getString("config"), TrainingConfig.class),
                         read(rs.getString("participants"), Participants.class), rs.getBytes("key_setup"),
-                        rs.getBytes("secret_key"), (Integer) rs.getObject("cohort_size"), rs.getString("status"),
+                        unsealSecretKey(rs.getObject("id", UUID.class), rs.getBytes("secret_key")), (Integer) rs.getObject("cohort_size"), rs.getString("status"),
                         (Integer) rs.getObject("best_epoch"), rs.getString("stop_reason"), rs.getString("error")))
                 .optional();
+    }
+
+    private byte[] unsealSecretKey(UUID runId, byte[] sealed) {
+        return sealed == null ? null : vault.unseal(sealed, secretKeyPurpose(runId));
+    }
+
+    private static String secretKeyPurpose(UUID runId) {
+        return "training-run/" + runId + "/coordinator-secret-key";
     }
 
     /** Runs this party coordinates that have not ended, to resume after a restart. */
