@@ -9,8 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.genovfl.party.config.PartyProperties;
@@ -39,6 +41,7 @@ public final class PartyClient {
     private final HttpClient http;
     private final PartyProperties.Client settings;
     private final ObjectMapper json;
+    private final Map<String, PeerTraffic> traffic = new ConcurrentHashMap<>();
 
     public PartyClient(SSLContext sslContext, PartyProperties.Client settings, ObjectMapper json) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -51,6 +54,15 @@ public final class PartyClient {
                 .connectTimeout(settings.connectTimeout())
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
+    }
+
+    /** Body bytes of the calls this party made to {@code organisation} since it started. */
+    public PeerTraffic.Bytes traffic(String organisation) {
+        return trafficWith(organisation).bytes();
+    }
+
+    private PeerTraffic trafficWith(String organisation) {
+        return traffic.computeIfAbsent(organisation, o -> new PeerTraffic());
     }
 
     /** GETs {@code path} from {@code peer} and reads the JSON answer as {@code type}. */
@@ -98,11 +110,11 @@ public final class PartyClient {
                 .timeout(Objects.requireNonNull(timeout, "timeout"))
                 .header("Content-Type", Objects.requireNonNull(mediaType, "mediaType"))
                 .setHeader("Accept", mediaType + ", " + MediaType.APPLICATION_PROBLEM_JSON_VALUE)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> trafficWith(peer.organisation()).countSent(body)))
                 .build();
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(request, countingAnswers(peer));
         } catch (IOException e) {
             throw unreachable(peer, request, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -136,7 +148,9 @@ public final class PartyClient {
         for (int attempt = 1; ; attempt++) {
             boolean last = attempt >= settings.maxAttempts();
             try {
-                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                request.bodyPublisher().map(HttpRequest.BodyPublisher::contentLength).filter(length -> length > 0)
+                        .ifPresent(trafficWith(peer.organisation())::sent);
+                HttpResponse<InputStream> response = http.send(request, countingAnswers(peer));
                 if (idempotent && !last && TRANSIENT_STATUSES.contains(response.statusCode())) {
                     response.body().close();
                     log.info("{} answered {} to {} {}; retrying in {} ms (attempt {}/{})", peer.organisation(),
@@ -162,6 +176,12 @@ public final class PartyClient {
             sleep(backoff);
             backoff = backoff.multipliedBy(2);
         }
+    }
+
+    private HttpResponse.BodyHandler<InputStream> countingAnswers(PartyProperties.Peer peer) {
+        PeerTraffic counter = trafficWith(peer.organisation());
+        return info -> HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofInputStream(),
+                counter::countReceived);
     }
 
     private <T> T readJson(PartyProperties.Peer peer, HttpResponse<InputStream> response, Class<T> type) {

@@ -26,7 +26,8 @@ class PeerController {
         return new PeerGreeting(properties.organisation(), properties.role(), caller.organisation());
     }
 
-    @Operation(summary = "Calls every configured peer over mutual TLS and reports who answered",
+    @Operation(summary = "Calls every configured peer over mutual TLS and reports who answered, "
+            + "with the traffic of this party's calls to each",
             description = "Role: PARTY_ADMIN or COORDINATOR.")
     @PreAuthorize("hasAnyRole('PARTY_ADMIN', 'COORDINATOR')")
     @GetMapping("/api/peers")
@@ -35,15 +36,19 @@ class PeerController {
     }
 
     private PeerStatus status(PartyProperties.Peer peer) {
+        PeerGreeting greeting = null;
+        String problem;
         try {
-            PeerGreeting greeting = client.get(peer, "/peer/hello", PeerGreeting.class);
+            greeting = client.get(peer, "/peer/hello", PeerGreeting.class);
             boolean consistent = peer.organisation().equals(greeting.organisation())
                     && properties.organisation().equals(greeting.callerSeenAs());
-            return new PeerStatus(peer.organisation(), peer.role(), peer.url(), consistent, greeting.organisation(),
-                    greeting.callerSeenAs(), consistent ? null : "peer answered with an unexpected identity");
+            problem = consistent ? null : "peer answered with an unexpected identity";
         } catch (PeerCallException e) {
-            return new PeerStatus(peer.organisation(), peer.role(), peer.url(), false, null, null,
-                    e.problem().getDetail());
+            problem = e.problem().getDetail();
         }
+        PeerTraffic.Bytes traffic = client.traffic(peer.organisation());
+        return new PeerStatus(peer.organisation(), peer.role(), peer.url(), problem == null,
+                greeting == null ? null : greeting.organisation(), greeting == null ? null : greeting.callerSeenAs(),
+                problem, traffic.sent(), traffic.received());
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -66,6 +67,20 @@ class PartyClientTest {
         PeerGreeting greeting = client.get(peer(), "/peer/hello", PeerGreeting.class);
         assertThat(greeting.organisation()).isEqualTo("Helix Sequencing Lab");
         assertThat(calls.get()).isEqualTo(3);
+    }
+
+    @Test
+    void countsTheBodyBytesOfEachCallToAPeer() {
+        String answer = "{\"received\":true}";
+        respond("/peer/psi", 0, 200, "application/json", answer);
+        client.post(peer(), "/peer/psi", Map.of("a", 1), Map.class); // {"a":1}
+        client.postStream(peer(), "/peer/psi", "application/octet-stream",
+                new java.io.ByteArrayInputStream(new byte[1000]), Duration.ofSeconds(5), InputStream::readAllBytes);
+
+        PeerTraffic.Bytes traffic = client.traffic("Helix Sequencing Lab");
+        assertThat(traffic.sent()).isEqualTo("{\"a\":1}".length() + 1000);
+        assertThat(traffic.received()).isEqualTo(2L * answer.length());
+        assertThat(client.traffic("Another Lab")).isEqualTo(new PeerTraffic.Bytes(0, 0));
     }
 
     @Test
