@@ -8,11 +8,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Base64;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -25,40 +30,119 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.demo.DemoNetwork;
+import org.genovfl.party.party.PartyRegistry;
 import org.genovfl.party.security.pki.DemoCertificateAuthority;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Hospital, lab and coordinator party services started in this JVM on free ports, each
- * with its own embedded PostgreSQL, configured exactly as the demo configures them.
+ * with its own embedded PostgreSQL, configured exactly as the demo configures them; and,
+ * if asked, further labs that the hospital and the coordinator know as peers.
  */
 final class ThreePartyNetwork implements AutoCloseable {
 
     final DemoNetwork network;
     private final Map<PartyRole, ConfigurableApplicationContext> services = new EnumMap<>(PartyRole.class);
+    private final Map<String, ConfigurableApplicationContext> extraLabs = new LinkedHashMap<>();
+    private final Map<String, Integer> extraLabPorts = new HashMap<>();
 
     private ThreePartyNetwork(DemoNetwork network) {
         this.network = network;
     }
 
     static ThreePartyNetwork start(Path directory) {
+        return start(directory, List.of());
+    }
+
+    /**
+     * The three parties and a lab of each name in {@code extraLabs}, each a registered peer of
+     * the hospital and the coordinator.
+     */
+    static ThreePartyNetwork start(Path directory, List<String> extraLabs) {
         Map<PartyRole, Integer> ports = new EnumMap<>(PartyRole.class);
         for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
             ports.put(role, freePort());
         }
         ThreePartyNetwork started = new ThreePartyNetwork(DemoNetwork.openOrCreate(directory, ports));
         try {
+            for (int i = 0; i < extraLabs.size(); i++) {
+                started.configureExtraLab(extraLabs.get(i), i);
+            }
             for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
-                started.services.put(role, new SpringApplicationBuilder(PartyServiceApplication.class)
-                        .properties("spring.config.additional-location=file:" + started.network.propertiesFile(role))
-                        .run());
+                started.services.put(role, run(started.network.propertiesFile(role)));
+            }
+            for (String lab : extraLabs) {
+                started.extraLabs.put(lab, run(started.extraLabProperties(lab)));
             }
         } catch (RuntimeException e) {
             started.close();
             throw e;
         }
         return started;
+    }
+
+    private static ConfigurableApplicationContext run(Path properties) {
+        return new SpringApplicationBuilder(PartyServiceApplication.class)
+                .properties("spring.config.additional-location=file:" + properties).run();
+    }
+
+    /**
+     * Writes the configuration of another lab (the demo lab's, with its own name, certificate,
+     * port and data) and adds it to the hospital's and the coordinator's peers.
+     */
+    private void configureExtraLab(String organisation, int index) {
+        Path properties = extraLabProperties(organisation);
+        Path keyStore = properties.resolveSibling("pki/extra-lab-" + index + ".p12");
+        DemoCertificateAuthority.writeKeyStore(network.issue(organisation), keyStore, storePassword());
+        int port = freePort();
+        extraLabPorts.put(organisation, port);
+        Properties lab = load(network.propertiesFile(PartyRole.LAB));
+        lab.setProperty("genovfl.organisation", organisation);
+        lab.setProperty("genovfl.data-directory", properties.resolveSibling("data/extra-lab-" + index).toString());
+        lab.setProperty("server.port", Integer.toString(port));
+        lab.setProperty("spring.ssl.bundle.jks.party.keystore.location", "file:" + keyStore.toAbsolutePath());
+        store(lab, properties);
+        for (PartyRole knowsIt : List.of(PartyRole.HOSPITAL, PartyRole.COORDINATOR)) {
+            Properties config = load(network.propertiesFile(knowsIt));
+            int peer = (int) config.stringPropertyNames().stream()
+                    .filter(key -> key.matches("genovfl\\.peers\\[\\d+]\\.role")).count();
+            config.setProperty("genovfl.peers[" + peer + "].organisation", organisation);
+            config.setProperty("genovfl.peers[" + peer + "].role", PartyRole.LAB.name());
+            config.setProperty("genovfl.peers[" + peer + "].url", "https://localhost:" + port);
+            store(config, network.propertiesFile(knowsIt));
+        }
+    }
+
+    private Path extraLabProperties(String organisation) {
+        return network.directory().resolve("extra-lab-" + PartyRegistry.idOf(organisation) + ".properties");
+    }
+
+    private static Properties load(Path file) {
+        Properties properties = new Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            properties.load(in);
+            return properties;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void store(Properties properties, Path file) {
+        try (var out = Files.newBufferedWriter(file)) {
+            properties.store(out, "GenoVFL test network");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    URI extraLabUrl(String organisation, String path) {
+        return URI.create("https://localhost:" + extraLabPorts.get(organisation)).resolve(path);
+    }
+
+    /** A bean of the extra lab {@code organisation}'s service. */
+    <T> T extraLabBean(String organisation, Class<T> type) {
+        return extraLabs.get(organisation).getBean(type);
     }
 
     /** A bean of {@code role}'s service, e.g. its JdbcClient to seed test data. */
@@ -77,9 +161,7 @@ final class ThreePartyNetwork implements AutoCloseable {
     /** Starts {@code role}'s service again on the same port and data directory. */
     void restart(PartyRole role) {
         stop(role);
-        services.put(role, new SpringApplicationBuilder(PartyServiceApplication.class)
-                .properties("spring.config.additional-location=file:" + network.propertiesFile(role))
-                .run());
+        services.put(role, run(network.propertiesFile(role)));
     }
 
     /** The running application context of {@code role}'s service, e.g. to listen to its events. */
@@ -186,6 +268,7 @@ final class ThreePartyNetwork implements AutoCloseable {
 
     @Override
     public void close() {
+        extraLabs.values().forEach(ConfigurableApplicationContext::close);
         services.values().forEach(ConfigurableApplicationContext::close);
     }
 
