@@ -12,7 +12,11 @@ import java.util.UUID;
  *       R → I the same for R's set.</li>
  *   <li>I → R the {@link Stage#DOUBLY_BLINDED} chunks of R's set (blinded again by I, in the
  *       order received); R → I the same for I's set.</li>
- *   <li>I → R {@link Confirmation}; R → I its own: both must hold the same intersection.</li>
+ *   <li>I → R {@link Confirmation}; R → I its own: both must hold the same intersection.
+ *       R now holds the cohort, not yet usable; a repeated confirmation gets the same answer.</li>
+ *   <li>I → R {@link Completion}: I completed with the same commitment, so R completes too.
+ *       If it never arrives, R asks I for the run's {@link RunState} and completes or drops
+ *       the cohort accordingly.</li>
  * </ol>
  */
 public final class PsiMessages {
@@ -76,14 +80,35 @@ public final class PsiMessages {
     }
 
     /**
-     * Closes a run: the size of the intersection and the SHA-256 of its doubly blinded
-     * values in canonical order. Equal confirmations prove both parties derived the same
-     * rows in the same order; the digest reveals nothing the two parties do not already share.
+     * Closes a run: the size of the intersection and its joint {@link CohortCommitment}
+     * (over the doubly blinded values in canonical order, bound to project and run). Equal
+     * confirmations prove both parties derived the same rows in the same order; the
+     * commitment reveals nothing the two parties do not already share, and is what both
+     * record on the audit ledger.
      */
-    public record Confirmation(UUID runId, int intersectionSize, String alignmentDigest) {
+    public record Confirmation(UUID runId, int intersectionSize, String cohortCommitment) {
         public Confirmation {
             Objects.requireNonNull(runId, "runId");
-            Objects.requireNonNull(alignmentDigest, "alignmentDigest");
+            Objects.requireNonNull(cohortCommitment, "cohortCommitment");
+        }
+    }
+
+    /** The initiator completed the run: the responder's confirmed cohort becomes usable. */
+    public record Completion(UUID runId, String cohortCommitment) {
+        public Completion {
+            Objects.requireNonNull(runId, "runId");
+            Objects.requireNonNull(cohortCommitment, "cohortCommitment");
+        }
+    }
+
+    /**
+     * Where a run stands at one party, as its peer may ask: RUNNING, CONFIRMED, COMPLETED or
+     * FAILED, and the joint commitment once there is one.
+     */
+    public record RunState(UUID runId, String status, String cohortCommitment) {
+        public RunState {
+            Objects.requireNonNull(runId, "runId");
+            Objects.requireNonNull(status, "status");
         }
     }
 }

@@ -1,13 +1,10 @@
 package org.genovfl.psi;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -60,6 +57,7 @@ public final class PsiSession implements AutoCloseable {
             Step.RECEIVE_OWN_DOUBLES, Step.SEND_PEER_DOUBLES, Step.CONFIRM, Step.DONE);
 
     private final UUID runId;
+    private final UUID projectId;
     private final PsiMode mode;
     private final PsiRole role;
     private final int chunkSize;
@@ -87,6 +85,7 @@ public final class PsiSession implements AutoCloseable {
 
     private PsiSession(Builder b) {
         this.runId = b.runId;
+        this.projectId = b.projectId;
         this.mode = b.mode;
         this.role = b.role;
         this.chunkSize = b.chunkSize;
@@ -288,17 +287,23 @@ public final class PsiSession implements AutoCloseable {
         } catch (InvalidPointException e) {
             throw fail(new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION, e.getMessage()));
         }
-        MessageDigest digest = sha256();
+        byte[] tokens = new byte[positions.length * Ristretto255.POINT_BYTES];
         List<Long> aligned = new ArrayList<>(mode == PsiMode.INTERSECTION ? positions.length : 0);
-        for (int position : positions) {
-            digest.update(ownDoubles, position * Ristretto255.POINT_BYTES, Ristretto255.POINT_BYTES);
+        for (int row = 0; row < positions.length; row++) {
+            System.arraycopy(ownDoubles, positions[row] * Ristretto255.POINT_BYTES, tokens,
+                    row * Ristretto255.POINT_BYTES, Ristretto255.POINT_BYTES);
             if (mode == PsiMode.INTERSECTION) {
-                aligned.add(ownPatientIds[position]);
+                aligned.add(ownPatientIds[positions[row]]);
             }
         }
-        Confirmation confirmation = new Confirmation(runId, positions.length, HexFormat.of().formatHex(digest.digest()));
+        Confirmation confirmation = new Confirmation(runId, positions.length,
+                CohortCommitment.joint(projectId, runId, tokens));
+        if (mode == PsiMode.CARDINALITY) {
+            Arrays.fill(tokens, (byte) 0); // which values matched stays unknown: keep nothing
+            tokens = new byte[0];
+        }
         result = new PsiResult(runId, mode, localSetSize(), peerSetSize, duplicates, positions.length,
-                List.copyOf(aligned), confirmation);
+                List.copyOf(aligned), tokens, confirmation);
         erase();
         return result;
     }
@@ -420,14 +425,6 @@ public final class PsiSession implements AutoCloseable {
             order[j] = t;
         }
         return order;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
     }
 
     /** Builds a session; every setter checks its argument. */

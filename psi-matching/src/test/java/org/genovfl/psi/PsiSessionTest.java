@@ -24,7 +24,7 @@ class PsiSessionTest {
     private static final UUID PROJECT = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
 
     /** Patient ids are 1000 + sample number at the hospital, 5000 + sample number at the lab. */
-    private static List<LinkageRecord> records(long base, int from, int to) {
+    static List<LinkageRecord> records(long base, int from, int to) {
         List<LinkageRecord> records = new ArrayList<>();
         for (int i = from; i < to; i++) {
             records.add(new LinkageRecord(base + i, "BB-" + i));
@@ -136,6 +136,7 @@ class PsiSessionTest {
         for (PsiResult result : results) {
             assertThat(result.intersectionSize()).isEqualTo(300);
             assertThat(result.alignedPatientIds()).isEmpty();
+            assertThat(result.alignedTokens()).isEmpty();
         }
     }
 
