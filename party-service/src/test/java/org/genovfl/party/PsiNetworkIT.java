@@ -1,6 +1,7 @@
 package org.genovfl.party;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,14 +18,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.genovfl.he.ristretto.BlindingKey;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.demo.DemoNetwork;
+import org.genovfl.party.training.TrainingDataSource;
 import org.genovfl.psi.BlindedChunkCodec;
+import org.genovfl.psi.CohortCommitment;
 import org.genovfl.psi.IdentifierType;
+import org.genovfl.psi.LinkageRecord;
 import org.genovfl.psi.PsiMessages.BlindedChunk;
 import org.genovfl.psi.PsiMessages.Stage;
+import org.genovfl.psi.PsiResult;
+import org.genovfl.psi.PsiRole;
 import org.genovfl.psi.PsiSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,20 +107,126 @@ class PsiNetworkIT {
 
         JsonNode labRun = awaitFinished(PartyRole.LAB, runId.toString());
         assertThat(labRun.get("status").asText()).isEqualTo("COMPLETED");
+
+        // Both ledger entries carry the same joint commitment, which each party's stored
+        // rows reproduce; each party's salted local commitment is its own.
+        String joint = run.get("cohortCommitment").asText();
+        assertThat(joint).hasSize(64).isEqualTo(labRun.get("cohortCommitment").asText());
         for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB)) {
-            String cohortSha = db(role).sql("SELECT cohort_sha256 FROM psi_run WHERE id = ?").param(runId)
-                    .query(String.class).single();
-            String audited = db(role).sql("""
+            JsonNode audited = JSON.readTree(db(role).sql("""
+                    SELECT payload -> 'artifactHashes' FROM audit_outbox
+                     WHERE project_id = ? AND event_type = 'PSI_COMPLETED'
+                    """).param(project).query(String.class).single());
+            assertThat(audited.get("cohort").asText()).as(role + " audit").isEqualTo(joint);
+            assertThat(audited.get("localCohort").asText()).as(role + " audit")
+                    .isEqualTo((role == PartyRole.HOSPITAL ? run : labRun).get("cohortSha256").asText());
+            assertThat(recomputed(role, project, runId)).containsExactly(joint,
+                    audited.get("localCohort").asText());
+        }
+        assertThat(run.get("cohortSha256").asText()).isNotEqualTo(labRun.get("cohortSha256").asText());
+        assertThat(cohortTokens(PartyRole.HOSPITAL, runId)).isEqualTo(cohortTokens(PartyRole.LAB, runId));
+
+        // A tampered cohort no longer matches: the withdrawn patient put in place of row 0 at
+        // the lab breaks its local commitment, a row dropped breaks the joint one.
+        db(PartyRole.LAB).sql("""
+                UPDATE aligned_cohort SET patient_id = (SELECT id FROM patient WHERE local_id = 'L-150')
+                 WHERE psi_run_id = ? AND row_index = 0
+                """).param(runId).update();
+        List<String> replaced = recomputed(PartyRole.LAB, project, runId);
+        assertThat(replaced.get(0)).isEqualTo(joint);
+        assertThat(replaced.get(1)).isNotEqualTo(labRun.get("cohortSha256").asText());
+        db(PartyRole.LAB).sql("DELETE FROM aligned_cohort WHERE psi_run_id = ? AND row_index = 5").param(runId).update();
+        assertThat(recomputed(PartyRole.LAB, project, runId).get(0)).isNotEqualTo(joint);
+
+        // Nothing that identifies a patient, or a blinded value, reaches the logs.
+        assertThat(output.getAll()).contains("PSI run " + runId + " completed")
+                .doesNotContain("BB-1", "bb-1", "BB-2", "H-1", "L-1", joint);
+    }
+
+    @Test
+    void shouldAnswerARepeatedConfirmationAndLetTheCohortBeUsedOnlyOnceTheInitiatorCompleted() throws Exception {
+        try (HandDrivenRun hand = confirmedByHand("RL", 6000, 6020, 6010, 6030)) {
+            UUID project = hand.project;
+            UUID runId = hand.runId;
+            HttpClient asHospital = hand.asHospital;
+            HttpResponse<String> first = hand.labsConfirmation;
+            // ... and the hospital never hears this answer. The lab holds the cohort, unusable
+            // (and would ask the hospital after genovfl.psi.idle-timeout, 6 s here).
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            assertThat(status(PartyRole.LAB, runId)).isEqualTo("CONFIRMED");
+            assertThat(cohort(PartyRole.LAB, runId)).hasSize(10);
+            assertThatThrownBy(() -> parties.bean(PartyRole.LAB, TrainingDataSource.class).load(project, runId, false))
+                    .hasMessageContaining("CONFIRMED, not COMPLETED");
+            assertThat(psiCompletedEvents(PartyRole.LAB, project)).isZero();
+
+            PsiResult result = hand.initiator.intersect();
+            HttpResponse<String> again = postJson(asHospital, "/peer/psi/runs/" + runId + "/confirmation",
+                    result.confirmation());
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+            assertThat(JSON.readTree(again.body())).isEqualTo(JSON.readTree(first.body()));
+
+            HttpResponse<String> completed = postJson(asHospital, "/peer/psi/runs/" + runId + "/completion",
+                    Map.of("runId", runId, "cohortCommitment", result.cohortCommitment()));
+            assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+            assertThat(status(PartyRole.LAB, runId)).isEqualTo("COMPLETED");
+            assertThat(postJson(asHospital, "/peer/psi/runs/" + runId + "/completion",
+                    Map.of("runId", runId, "cohortCommitment", result.cohortCommitment())).statusCode()).isEqualTo(200);
+            assertThat(psiCompletedEvents(PartyRole.LAB, project)).isOne();
+            assertThat(db(PartyRole.LAB).sql("""
                     SELECT payload -> 'artifactHashes' ->> 'cohort' FROM audit_outbox
                      WHERE project_id = ? AND event_type = 'PSI_COMPLETED'
-                    """).param(project).query(String.class).single();
-            assertThat(audited).as(role + " audit").isEqualTo(cohortSha).hasSize(64);
+                    """).param(project).query(String.class).single()).isEqualTo(result.cohortCommitment());
+            // Usable now: loading gets past the run's status (to this test project's lack of features).
+            assertThatThrownBy(() -> parties.bean(PartyRole.LAB, TrainingDataSource.class).load(project, runId, false))
+                    .hasMessageContaining("defines no feature");
         }
-        // Nothing that identifies a patient, or a blinded value, reaches the logs.
-        String confirmation = db(PartyRole.HOSPITAL).sql("SELECT cohort_sha256 FROM psi_run WHERE id = ?")
-                .param(runId).query(String.class).single();
-        assertThat(output.getAll()).contains("PSI run " + runId + " completed")
-                .doesNotContain("BB-1", "bb-1", "BB-2", "H-1", "L-1", confirmation);
+    }
+
+    @Test
+    void shouldDropAConfirmedCohortWhenTheInitiatorNeverCompleted() throws Exception {
+        UUID project;
+        UUID runId;
+        try (HandDrivenRun hand = confirmedByHand("UL", 7000, 7020, 7000, 7005)) {
+            assertThat(hand.labsConfirmation.statusCode()).isEqualTo(200);
+            project = hand.project;
+            runId = hand.runId;
+        }
+        // The completion never comes; the lab asks the real hospital, which never completed
+        // (nor knows) this run, and drops the cohort.
+        assertFailedWithoutCohort(PartyRole.LAB, runId, "PEER_FAILURE");
+        assertThat(db(PartyRole.LAB).sql("SELECT error FROM psi_run WHERE id = ?").param(runId).query(String.class)
+                .single()).contains("did not complete");
+        assertThat(psiCompletedEvents(PartyRole.LAB, project)).isZero();
+    }
+
+    @Test
+    void shouldAdmitOnlyPatientsInTheConsentSnapshotWhenTheProjectRequiresConsent() throws Exception {
+        // Linked by name and birth date, which no other test uses, so their patients stay out.
+        seed(PartyRole.HOSPITAL, "K", 9000, 9010, "NAME_AND_BIRTH_DATE", i -> "Kim P" + i + "|1970-01-31");
+        seedPatient(PartyRole.HOSPITAL, "K-9010", "NAME_AND_BIRTH_DATE", "Kim P9010|1970-01-31", false); // never consented
+        seed(PartyRole.LAB, "KL", 9000, 9012, "NAME_AND_BIRTH_DATE", i -> "p" + i + ", KIM|1970-01-31");
+        String spec = """
+                {"name": "Consent study", "linkageIdType": "NAME_AND_BIRTH_DATE", "hospital": "%s", "labs": ["%s"],
+                 "label": {"system": "http://snomed.info/sct", "code": "254837009"}, "consentRequired": true,
+                 "clinicalFeatures": [{"system": "http://loinc.org", "code": "39156-5", "rule": "LATEST"}],
+                 "genomicFeatures": [{"region": "20:1000000-1200000"}]}
+                """.formatted(HOSPITAL, LAB);
+        HttpResponse<String> created = post(parties.client(null), parties.url(PartyRole.COORDINATOR, "/api/projects"),
+                "coordinator", JSON.readTree(spec));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        UUID project = UUID.fromString(JSON.readTree(created.body()).get("projectId").asText());
+        // After the snapshot: one patient withdraws (the lab holds that patient too, still
+        // consenting there), another consents for the first time.
+        withdrawConsent(PartyRole.HOSPITAL, "K-9003");
+        seedPatient(PartyRole.HOSPITAL, "K-9011", "NAME_AND_BIRTH_DATE", "Kim P9011|1970-01-31");
+
+        JsonNode run = awaitFinished(PartyRole.HOSPITAL, startRun(project, "INTERSECTION", "admin").get("runId").asText());
+        assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("COMPLETED");
+        assertThat(run.get("localSetSize").asInt()).isEqualTo(9);
+        UUID runId = UUID.fromString(run.get("runId").asText());
+        List<String> rows = cohort(PartyRole.HOSPITAL, runId);
+        assertThat(rows).hasSize(9).doesNotContain("K-9003", "K-9010", "K-9011");
+        assertThat(cohort(PartyRole.LAB, runId)).hasSize(9).doesNotContain("KL-9003", "KL-9010", "KL-9011");
     }
 
     @Test
@@ -229,6 +342,95 @@ class PsiNetworkIT {
 
     // ---- helpers ------------------------------------------------------------------------
 
+    /** A run in which the test plays the hospital with a real session, moving messages by hand. */
+    private record HandDrivenRun(UUID project, UUID runId, HttpClient asHospital, PsiSession initiator,
+            HttpResponse<String> labsConfirmation) implements AutoCloseable {
+        @Override
+        public void close() {
+            initiator.close();
+        }
+    }
+
+    /**
+     * Seeds the lab with samples [labFrom, labTo) in a new project, then sends messages 1 to 7
+     * as a hospital holding samples [from, to); the lab's answer to the confirmation is kept.
+     */
+    private static HandDrivenRun confirmedByHand(String labPrefix, int labFrom, int labTo, int from, int to)
+            throws Exception {
+        UUID project = project();
+        seed(PartyRole.LAB, labPrefix, labFrom, labTo, i -> "BB-" + i);
+        UUID runId = UUID.randomUUID();
+        HttpClient asHospital = parties.client(parties.network.issue(HOSPITAL));
+        List<LinkageRecord> records = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            records.add(new LinkageRecord(i, "BB-" + i));
+        }
+        PsiSession initiator = PsiSession.builder().runId(runId).projectId(project)
+                .identifierType(IdentifierType.BIOBANK_SAMPLE_ID).role(PsiRole.INITIATOR).records(records).build();
+        return new HandDrivenRun(project, runId, asHospital, initiator,
+                confirmByHand(asHospital, project, runId, initiator));
+    }
+
+    /** Messages 1 to 7 to the lab, as the hospital; returns the lab's answer to the confirmation. */
+    private static HttpResponse<String> confirmByHand(HttpClient asHospital, UUID project, UUID runId,
+            PsiSession initiator) throws Exception {
+        invite(asHospital, project, runId, initiator.localSetSize());
+        initiator.peerSetSize(db(PartyRole.LAB).sql("SELECT local_set_size FROM psi_run WHERE id = ?").param(runId)
+                .query(Integer.class).single());
+        for (String stage : List.of("singles", "doubles")) {
+            ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            var out = BlindedChunkCodec.writer(frames);
+            Stage sent = stage.equals("singles") ? Stage.SINGLY_BLINDED : Stage.DOUBLY_BLINDED;
+            for (BlindedChunk chunk; (chunk = initiator.nextOutgoing()) != null; ) {
+                BlindedChunkCodec.write(out, chunk);
+            }
+            BlindedChunkCodec.writeEnd(out, runId, sent);
+            HttpResponse<InputStream> answer = asHospital.send(HttpRequest.newBuilder(parties.url(PartyRole.LAB,
+                            "/peer/psi/runs/" + runId + "/" + stage))
+                    .header("Content-Type", BlindedChunkCodec.MEDIA_TYPE)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(frames.toByteArray())).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            var in = BlindedChunkCodec.reader(answer.body());
+            for (BlindedChunk chunk; (chunk = BlindedChunkCodec.read(in, runId, 1 << 16)) != null; ) {
+                initiator.receive(chunk);
+            }
+        }
+        return postJson(asHospital, "/peer/psi/runs/" + runId + "/confirmation", initiator.intersect().confirmation());
+    }
+
+    private static HttpResponse<String> postJson(HttpClient asHospital, String path, Object body) throws Exception {
+        return asHospital.send(HttpRequest.newBuilder(parties.url(PartyRole.LAB, path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String status(PartyRole role, UUID runId) {
+        return db(role).sql("SELECT status FROM psi_run WHERE id = ?").param(runId).query(String.class).single();
+    }
+
+    private static long psiCompletedEvents(PartyRole role, UUID project) {
+        return db(role).sql("SELECT count(*) FROM audit_outbox WHERE project_id = ? AND event_type = 'PSI_COMPLETED'")
+                .param(project).query(Long.class).single();
+    }
+
+    private static byte[] cohortTokens(PartyRole role, UUID runId) {
+        ByteArrayOutputStream tokens = new ByteArrayOutputStream();
+        db(role).sql("SELECT token FROM aligned_cohort WHERE psi_run_id = ? ORDER BY row_index").param(runId)
+                .query(byte[].class).list().forEach(tokens::writeBytes);
+        return tokens.toByteArray();
+    }
+
+    /** What an auditor recomputes from a party's stored cohort: the joint and the local commitment. */
+    private static List<String> recomputed(PartyRole role, UUID project, UUID runId) {
+        byte[] salt = db(role).sql("SELECT cohort_salt FROM psi_run WHERE id = ?").param(runId)
+                .query(byte[].class).single();
+        byte[] tokens = cohortTokens(role, runId);
+        return List.of(CohortCommitment.joint(project, runId, tokens),
+                CohortCommitment.local(salt, tokens, cohort(role, runId)));
+    }
+
     private static byte[] frameHeader(UUID runId, int count) {
         var bytes = new ByteArrayOutputStream();
         try (var out = new java.io.DataOutputStream(bytes)) {
@@ -243,7 +445,7 @@ class PsiNetworkIT {
         return bytes.toByteArray();
     }
 
-    private void invite(HttpClient asHospital, UUID project, UUID runId, int size) throws Exception {
+    private static void invite(HttpClient asHospital, UUID project, UUID runId, int size) throws Exception {
         HttpResponse<String> accepted = asHospital.send(HttpRequest.newBuilder(parties.url(PartyRole.LAB, "/peer/psi/runs"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("runId", runId,
@@ -305,11 +507,17 @@ class PsiNetworkIT {
     }
 
     private static void seedPatient(PartyRole role, String localId, String type, String identifier) {
+        seedPatient(role, localId, type, identifier, true);
+    }
+
+    private static void seedPatient(PartyRole role, String localId, String type, String identifier, boolean consented) {
         long id = db(role).sql("INSERT INTO patient (local_id, source) VALUES (?, 'test') RETURNING id")
                 .param(localId).query(Long.class).single();
         db(role).sql("INSERT INTO linkage_identifier (patient_id, id_type, normalised_value) VALUES (?, ?, ?)")
                 .param(id).param(type).param(identifier).update();
-        db(role).sql("INSERT INTO consent_event (patient_id, status) VALUES (?, 'GRANTED')").param(id).update();
+        if (consented) {
+            db(role).sql("INSERT INTO consent_event (patient_id, status) VALUES (?, 'GRANTED')").param(id).update();
+        }
     }
 
     private static void withdrawConsent(PartyRole role, String localId) {
@@ -338,7 +546,7 @@ class PsiNetworkIT {
         while (true) {
             HttpResponse<String> response = parties.get(person, parties.url(role, "/api/psi/runs/" + runId), "admin");
             JsonNode run = JSON.readTree(response.body());
-            if (response.statusCode() == 200 && !"RUNNING".equals(run.get("status").asText())) {
+            if (response.statusCode() == 200 && !Set.of("RUNNING", "CONFIRMED").contains(run.get("status").asText())) {
                 return run;
             }
             assertThat(System.nanoTime()).as("run %s still running: %s", runId, run).isLessThan(deadline);

@@ -84,6 +84,8 @@ class TrainingNetworkIT {
     static ThreePartyNetwork parties;
     static UUID project;
     static UUID psiRun;
+    /** The joint commitment both data holders' seeded PSI runs carry. */
+    static final String COHORT_COMMITMENT = "c0".repeat(32);
     static double[][] clinical;
     static double[][] genotypes;
     static double[] labels;
@@ -152,6 +154,12 @@ class TrainingNetworkIT {
         for (PartyRole role : PartyRole.values()) {
             if (role != PartyRole.REGULATOR) {
                 assertThat(auditCount(role, "MODEL_RELEASED", runId)).as(role.name()).isEqualTo(1);
+                // Every release names the cohort both data holders' PSI runs committed to.
+                assertThat(db(role).sql("""
+                        SELECT payload -> 'artifactHashes' ->> 'cohort' FROM audit_outbox
+                         WHERE event_type = 'MODEL_RELEASED' AND payload -> 'metadata' ->> 'trainingRun' = ?
+                        """).param(runId.toString()).query(String.class).single()).as(role.name())
+                        .isEqualTo(COHORT_COMMITMENT);
             }
         }
         String roundAudit = db(PartyRole.COORDINATOR).sql("""
@@ -451,8 +459,9 @@ class TrainingNetworkIT {
         for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB)) {
             long[] ids = role == PartyRole.HOSPITAL ? hospitalIds : labIds;
             JdbcTemplate jdbc = parties.bean(role, JdbcTemplate.class);
-            jdbc.update("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, finished_at) "
-                    + "VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, now())", psiRun, project, n);
+            jdbc.update("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, cohort_commitment, "
+                    + "finished_at) VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, ?, now())", psiRun, project, n,
+                    COHORT_COMMITMENT);
             List<Object[]> rows = new ArrayList<>();
             for (int r = 0; r < n; r++) {
                 rows.add(new Object[] {psiRun, r, ids[r]});

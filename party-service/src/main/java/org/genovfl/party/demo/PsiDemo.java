@@ -7,7 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.genovfl.party.config.PartyRole;
 
@@ -50,26 +52,33 @@ final class PsiDemo {
         }
         String runId = json.readTree(started.body()).path("runId").asText();
         long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-        JsonNode run;
-        do {
-            Thread.sleep(250);
-            run = json.readTree(http.send(request(PartyRole.HOSPITAL, "/api/psi/runs/" + runId).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-        } while ("RUNNING".equals(run.path("status").asText()) && System.nanoTime() < deadline);
-        if (!"COMPLETED".equals(run.path("status").asText())) {
-            console.line("PSI run %s did not complete: %s", runId, run.path("error").asText(run.toString()));
-            return null;
+        // The cohort is usable once both completed: the lab completes when the hospital tells it.
+        JsonNode run = finished(PartyRole.HOSPITAL, runId, deadline);
+        JsonNode labRun = finished(PartyRole.LAB, runId, deadline);
+        for (JsonNode party : List.of(run, labRun)) {
+            if (!"COMPLETED".equals(party.path("status").asText())) {
+                console.line("PSI run %s did not complete: %s", runId, party.path("error").asText(party.toString()));
+                return null;
+            }
         }
-        JsonNode labRun = json.readTree(http.send(request(PartyRole.LAB, "/api/psi/runs/" + runId).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body());
         console.line("run %s: hospital offered %d identifiers, lab %d", runId, run.path("localSetSize").asInt(),
                 labRun.path("localSetSize").asInt());
         console.line("intersection: %d shared patients, in the same row order at both parties",
                 run.path("intersectionSize").asInt());
-        console.line("cohort commitments (SHA-256, audited): hospital %s, lab %s",
-                run.path("cohortSha256").asText(), labRun.path("cohortSha256").asText());
+        console.line("joint cohort commitment (audited by both): hospital %s, lab %s",
+                run.path("cohortCommitment").asText(), labRun.path("cohortCommitment").asText());
         console.done();
         return UUID.fromString(runId);
+    }
+
+    private JsonNode finished(PartyRole role, String runId, long deadline) throws IOException, InterruptedException {
+        JsonNode run;
+        do {
+            Thread.sleep(250);
+            run = json.readTree(http.send(request(role, "/api/psi/runs/" + runId).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+        } while (Set.of("RUNNING", "CONFIRMED").contains(run.path("status").asText()) && System.nanoTime() < deadline);
+        return run;
     }
 
     private HttpRequest.Builder request(PartyRole role, String path) {

@@ -220,7 +220,10 @@ public class ProjectRegistration {
         return new ValidationReport(organisation, role.name(), patients, consented, withLabel, counts, problems, snapshot);
     }
 
-    /** Hashes the sorted local ids of consenting patients, stores and audits the snapshot. */
+    /**
+     * Hashes the sorted local ids of consenting patients, stores the snapshot with its
+     * members (PSI admits only them) and audits its hash.
+     */
     private String takeConsentSnapshot(UUID projectId) {
         List<String> consenting = jdbc.sql("""
                 SELECT p.local_id FROM current_consent c JOIN patient p ON p.id = c.patient_id
@@ -229,8 +232,13 @@ public class ProjectRegistration {
         long withdrawn = jdbc.sql("SELECT count(*) FROM current_consent WHERE scope = 'RESEARCH' AND status = 'WITHDRAWN'")
                 .query(Long.class).single();
         String sha256 = sha256(String.join("\n", consenting).getBytes(StandardCharsets.UTF_8));
+        UUID snapshot = UUID.randomUUID();
         jdbc.sql("INSERT INTO consent_snapshot (id, project_id, consented, withdrawn, sha256) VALUES (?, ?, ?, ?, ?)")
-                .param(UUID.randomUUID()).param(projectId).param(consenting.size()).param((int) withdrawn).param(sha256).update();
+                .param(snapshot).param(projectId).param(consenting.size()).param((int) withdrawn).param(sha256).update();
+        jdbc.sql("""
+                INSERT INTO consent_snapshot_member (snapshot_id, patient_id)
+                SELECT ?, patient_id FROM current_consent WHERE scope = 'RESEARCH' AND status = 'GRANTED'
+                """).param(snapshot).update();
         outbox.record(projectId, AuditEventType.CONSENT_SNAPSHOT, Map.of("consentSnapshot", sha256),
                 Map.of("consented", Integer.toString(consenting.size()), "withdrawn", Long.toString(withdrawn)));
         return sha256;

@@ -10,12 +10,15 @@ import org.genovfl.party.security.PeerAuthentication;
 import org.genovfl.psi.BlindedChunkCodec;
 import org.genovfl.psi.PsiException;
 import org.genovfl.psi.PsiMessages.Acceptance;
+import org.genovfl.psi.PsiMessages.Completion;
 import org.genovfl.psi.PsiMessages.Confirmation;
 import org.genovfl.psi.PsiMessages.Invitation;
+import org.genovfl.psi.PsiMessages.RunState;
 import org.genovfl.psi.PsiMessages.Stage;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -64,6 +67,22 @@ class PsiPeerController {
             throw new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION, "confirmation of another run");
         }
         return psi.confirm(caller.organisation(), confirmation);
+    }
+
+    @Operation(summary = "The initiator completed the run (Completion → RunState): our confirmed cohort becomes usable",
+            description = "Idempotent.")
+    @PostMapping(PsiService.PEER_BASE + "/{runId}/completion")
+    RunState complete(@PathVariable UUID runId, @RequestBody Completion completion, PeerAuthentication caller) {
+        if (!runId.equals(completion.runId())) {
+            throw new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION, "completion of another run");
+        }
+        return psi.completeConfirmed(caller.organisation(), completion);
+    }
+
+    @Operation(summary = "Where the run stands here (RunState), for the run's peer only")
+    @GetMapping(PsiService.PEER_BASE + "/{runId}")
+    RunState state(@PathVariable UUID runId, PeerAuthentication caller) {
+        return psi.state(caller.organisation(), runId);
     }
 
     @Operation(summary = "The initiator gave up the run")

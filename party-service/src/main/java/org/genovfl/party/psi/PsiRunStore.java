@@ -1,22 +1,24 @@
 package org.genovfl.party.psi;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.HexFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.genovfl.audit.AuditEventType;
 import org.genovfl.party.audit.AuditOutbox;
+import org.genovfl.psi.CohortCommitment;
 import org.genovfl.psi.IdentifierType;
 import org.genovfl.psi.LinkageRecord;
 import org.genovfl.psi.PsiMode;
 import org.genovfl.psi.PsiResult;
+import org.genovfl.psi.PsiRole;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -27,10 +29,14 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * PSI runs in this party's database: the eligible linkage identifiers going in, the run's
  * status, and the aligned cohort, which is written only by {@link #complete} in the same
- * transaction that marks the run COMPLETED and records its audit event.
+ * transaction that marks the run CONFIRMED (responder) or COMPLETED (initiator, with its
+ * audit event). A responder's cohort becomes usable when {@link #commit} completes it;
+ * {@link #fail} drops it.
  */
 @Repository
 class PsiRunStore {
+
+    private static final SecureRandom SALTS = new SecureRandom();
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -51,11 +57,25 @@ class PsiRunStore {
                 .map(IdentifierType::valueOf);
     }
 
+    /** Whether the project's specification requires research consent ({@code ProjectSpec.consentRequired}). */
+    boolean consentRequired(UUID projectId) {
+        return jdbc.sql("SELECT coalesce((cohort_spec -> 'spec' ->> 'consentRequired')::boolean, false) FROM project "
+                + "WHERE id = ?").param(projectId).query(Boolean.class).optional().orElse(false);
+    }
+
+    /** The project's latest consent snapshot here, if one was taken (at registration, by the consent holder). */
+    Optional<UUID> consentSnapshot(UUID projectId) {
+        return jdbc.sql("SELECT id FROM consent_snapshot WHERE project_id = ? ORDER BY taken_at DESC, id LIMIT 1")
+                .param(projectId).query(UUID.class).optional();
+    }
+
     /**
-     * The identifiers of {@code type} of every patient who has not withdrawn research
-     * consent: withdrawn patients never enter the protocol.
+     * The identifiers of {@code type} that may enter the protocol. A patient whose current
+     * research consent is WITHDRAWN never does. With {@code snapshot}, only members of that
+     * consent snapshot whose consent is still GRANTED do: not a patient who consented
+     * after it, nor one without any consent record.
      */
-    List<LinkageRecord> eligibleRecords(IdentifierType type) {
+    List<LinkageRecord> eligibleRecords(IdentifierType type, Optional<UUID> snapshot) {
         return jdbc.sql("""
                 SELECT li.patient_id, li.normalised_value
                   FROM linkage_identifier li
@@ -63,22 +83,30 @@ class PsiRunStore {
                    AND NOT EXISTS (SELECT 1 FROM current_consent c
                                     WHERE c.patient_id = li.patient_id
                                       AND c.scope = 'RESEARCH' AND c.status = 'WITHDRAWN')
+                   AND (CAST(:snapshot AS uuid) IS NULL
+                        OR (EXISTS (SELECT 1 FROM consent_snapshot_member m
+                                     WHERE m.snapshot_id = :snapshot AND m.patient_id = li.patient_id)
+                            AND EXISTS (SELECT 1 FROM current_consent c
+                                         WHERE c.patient_id = li.patient_id
+                                           AND c.scope = 'RESEARCH' AND c.status = 'GRANTED')))
                 """)
                 .param("type", type.name())
+                .param("snapshot", snapshot.orElse(null))
                 .query((rs, row) -> new LinkageRecord(rs.getLong(1), rs.getString(2)))
                 .list();
     }
 
     @Transactional
-    void create(UUID runId, UUID projectId, UUID peerPartyId, PsiMode mode) {
+    void create(UUID runId, UUID projectId, UUID peerPartyId, PsiMode mode, PsiRole role) {
         jdbc.sql("""
-                INSERT INTO psi_run (id, project_id, peer_party_id, mode, status)
-                VALUES (:id, :project, :peer, :mode, 'RUNNING')
+                INSERT INTO psi_run (id, project_id, peer_party_id, mode, status, role)
+                VALUES (:id, :project, :peer, :mode, 'RUNNING', :role)
                 """)
                 .param("id", runId)
                 .param("project", projectId)
                 .param("peer", peerPartyId)
                 .param("mode", mode.name())
+                .param("role", role.name())
                 .update();
     }
 
@@ -91,88 +119,169 @@ class PsiRunStore {
                 .update();
     }
 
-    /** Marks a run FAILED in a transaction of its own, whatever the caller's transaction does. */
+    /**
+     * Marks a running or confirmed run FAILED and drops any cohort it holds, in a
+     * transaction of its own, whatever the caller's transaction does.
+     *
+     * @return whether the run was running or confirmed (false if it had completed or failed)
+     */
     @Transactional(propagation = Propagation.REQUIRES_NEW)
-    void fail(UUID runId, String reason) {
-        jdbc.sql("""
+    boolean fail(UUID runId, String reason) {
+        int updated = jdbc.sql("""
                 UPDATE psi_run SET status = 'FAILED', error = :error, finished_at = now()
-                 WHERE id = :id AND status = 'RUNNING'
+                 WHERE id = :id AND status IN ('RUNNING', 'CONFIRMED')
                 """)
                 .param("error", reason.length() > 2000 ? reason.substring(0, 2000) : reason)
                 .param("id", runId)
                 .update();
+        if (updated == 1) {
+            jdbc.sql("DELETE FROM aligned_cohort WHERE psi_run_id = ?").param(runId).update();
+        }
+        return updated == 1;
     }
 
     /**
-     * Stores the aligned cohort (intersection mode), marks the run COMPLETED and records
-     * PSI_COMPLETED with the SHA-256 of the aligned list, all in one transaction.
-     *
-     * @return the cohort's SHA-256 (null in cardinality mode)
+     * Stores the outcome of a run whose confirmations matched: in intersection mode the
+     * aligned cohort with each row's token, the joint commitment, and this party's salted
+     * local commitment. The run becomes COMPLETED, with PSI_COMPLETED audited in the same
+     * transaction, or, with {@code awaitCommit} (the responder in intersection mode),
+     * CONFIRMED until the initiator's {@link #commit}.
      */
     @Transactional
-    String complete(UUID projectId, PsiResult result) {
-        String cohortSha256 = null;
+    void complete(UUID projectId, PsiResult result, boolean awaitCommit) {
+        String localCommitment = null;
+        byte[] salt = null;
         if (result.mode() == PsiMode.INTERSECTION) {
-            Long[] patientIds = result.alignedPatientIds().toArray(Long[]::new);
-            cohortSha256 = template.execute((ConnectionCallback<String>) connection -> {
-                Array ids = connection.createArrayOf("bigint", patientIds);
-                try (PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO aligned_cohort (psi_run_id, row_index, patient_id)
-                        SELECT ?, (t.ord - 1)::int, t.pid FROM unnest(?::bigint[]) WITH ORDINALITY AS t(pid, ord)
-                        """)) {
-                    insert.setObject(1, result.runId());
-                    insert.setArray(2, ids);
-                    insert.executeUpdate();
-                }
-                try (PreparedStatement select = connection.prepareStatement("""
-                        SELECT p.local_id FROM aligned_cohort a JOIN patient p ON p.id = a.patient_id
-                         WHERE a.psi_run_id = ? ORDER BY a.row_index
-                        """)) {
-                    select.setObject(1, result.runId());
-                    select.setFetchSize(10_000);
-                    try (ResultSet rows = select.executeQuery()) {
-                        return cohortSha256(rows);
-                    }
-                }
-            });
-            audit.record(projectId, AuditEventType.PSI_COMPLETED, Map.of("cohort", cohortSha256), Map.of(
-                    "psiRun", result.runId().toString(),
-                    "cohortSize", Integer.toString(result.intersectionSize()),
-                    "localSetSize", Integer.toString(result.localSetSize()),
-                    "peerSetSize", Integer.toString(result.peerSetSize())));
+            salt = new byte[CohortCommitment.SALT_BYTES];
+            SALTS.nextBytes(salt);
+            localCommitment = CohortCommitment.local(salt, result.alignedTokens(), storeCohort(result));
         }
         int updated = jdbc.sql("""
-                UPDATE psi_run SET status = 'COMPLETED', intersection_size = :size, cohort_sha256 = :sha,
-                       finished_at = now()
+                UPDATE psi_run SET status = :status, intersection_size = :size, peer_set_size = :peerSize,
+                       cohort_commitment = :joint, cohort_sha256 = :local, cohort_salt = :salt,
+                       confirmed_at = now(), finished_at = CASE WHEN :status = 'COMPLETED' THEN now() END
                  WHERE id = :id AND status = 'RUNNING'
                 """)
+                .param("status", awaitCommit ? "CONFIRMED" : "COMPLETED")
                 .param("size", result.intersectionSize())
-                .param("sha", cohortSha256)
+                .param("peerSize", result.peerSetSize())
+                .param("joint", result.cohortCommitment())
+                .param("local", localCommitment)
+                .param("salt", salt)
                 .param("id", result.runId())
                 .update();
         if (updated != 1) {
             // Failed meanwhile (e.g. timed out): roll back the cohort with everything else.
             throw new IllegalStateException("PSI run " + result.runId() + " is no longer running");
         }
-        return cohortSha256;
+        if (!awaitCommit) {
+            auditCompleted(projectId, result.runId());
+        }
+    }
+
+    /** Inserts the aligned rows with their tokens; returns the local ids in row order. */
+    private List<String> storeCohort(PsiResult result) {
+        Long[] patientIds = result.alignedPatientIds().toArray(Long[]::new);
+        return template.execute((ConnectionCallback<List<String>>) connection -> {
+            Array ids = connection.createArrayOf("bigint", patientIds);
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO aligned_cohort (psi_run_id, row_index, patient_id, token)
+                    SELECT ?, (t.ord - 1)::int, t.pid, substring(?::bytea FROM ((t.ord - 1) * 32 + 1)::int FOR 32)
+                      FROM unnest(?::bigint[]) WITH ORDINALITY AS t(pid, ord)
+                    """)) {
+                insert.setObject(1, result.runId());
+                insert.setBytes(2, result.alignedTokens());
+                insert.setArray(3, ids);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT p.local_id FROM aligned_cohort a JOIN patient p ON p.id = a.patient_id
+                     WHERE a.psi_run_id = ? ORDER BY a.row_index
+                    """)) {
+                select.setObject(1, result.runId());
+                select.setFetchSize(10_000);
+                List<String> localIds = new ArrayList<>(patientIds.length);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        localIds.add(rows.getString(1));
+                    }
+                }
+                return localIds;
+            }
+        });
     }
 
     /**
-     * The commitment to an aligned list: SHA-256 of the UTF-8 text in which row i is the
-     * party's local patient id followed by a line feed, in row order. An auditor holding
-     * the party's list recomputes it.
+     * The initiator completed the run with the same joint commitment: a CONFIRMED run
+     * becomes COMPLETED and is audited. Idempotent: a run already COMPLETED stays so.
+     *
+     * @return false if the run is not CONFIRMED or COMPLETED here, or its commitment differs
      */
-    static String cohortSha256(ResultSet localIdsInRowOrder) throws java.sql.SQLException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    @Transactional
+    boolean commit(UUID runId, String cohortCommitment) {
+        int updated = jdbc.sql("""
+                UPDATE psi_run SET status = 'COMPLETED', finished_at = now()
+                 WHERE id = ? AND status = 'CONFIRMED' AND cohort_commitment = ?
+                """).param(runId).param(cohortCommitment).update();
+        if (updated == 1) {
+            UUID projectId = jdbc.sql("SELECT project_id FROM psi_run WHERE id = ?").param(runId)
+                    .query(UUID.class).single();
+            auditCompleted(projectId, runId);
+            return true;
         }
-        while (localIdsInRowOrder.next()) {
-            digest.update((localIdsInRowOrder.getString(1) + "\n").getBytes(StandardCharsets.UTF_8));
+        return peerView(runId).filter(run -> run.status().equals("COMPLETED")
+                && cohortCommitment.equals(run.cohortCommitment())).isPresent();
+    }
+
+    /** PSI_COMPLETED with the joint and (intersection mode) local commitments, sizes and run id. */
+    private void auditCompleted(UUID projectId, UUID runId) {
+        PsiRunView run = find(runId).orElseThrow();
+        if (run.mode() != PsiMode.INTERSECTION) {
+            return; // a count only: nothing to commit to
         }
-        return HexFormat.of().formatHex(digest.digest());
+        Integer peerSetSize = jdbc.sql("SELECT peer_set_size FROM psi_run WHERE id = ?").param(runId)
+                .query(Integer.class).single();
+        audit.record(projectId, AuditEventType.PSI_COMPLETED,
+                Map.of("cohort", run.cohortCommitment(), "localCohort", run.cohortSha256()), Map.of(
+                        "psiRun", runId.toString(),
+                        "cohortSize", Integer.toString(run.intersectionSize()),
+                        "localSetSize", Integer.toString(run.localSetSize()),
+                        "peerSetSize", Integer.toString(peerSetSize)));
+    }
+
+    /** What a run's peer may learn of it here: its status and joint commitment. */
+    record PeerView(UUID runId, UUID peerPartyId, PsiRole role, String status, Integer intersectionSize,
+            String cohortCommitment) {
+    }
+
+    Optional<PeerView> peerView(UUID runId) {
+        return jdbc.sql("""
+                SELECT id, peer_party_id, role, status, intersection_size, cohort_commitment FROM psi_run WHERE id = ?
+                """)
+                .param(runId)
+                .query((rs, row) -> new PeerView(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getString(3) == null ? null : PsiRole.valueOf(rs.getString(3)), rs.getString(4),
+                        (Integer) rs.getObject(5), rs.getString(6)))
+                .optional();
+    }
+
+    /** Runs this party confirmed as responder more than {@code age} ago and still holds unconfirmed. */
+    List<PeerView> confirmedResponderRuns(Duration age) {
+        return jdbc.sql("""
+                SELECT id FROM psi_run
+                 WHERE status = 'CONFIRMED' AND role = 'RESPONDER' AND confirmed_at < now() - make_interval(secs => ?)
+                """)
+                .param(age.toMillis() / 1000.0)
+                .query(UUID.class).list().stream()
+                .map(id -> peerView(id).orElseThrow())
+                .toList();
+    }
+
+    /** When a run was confirmed here, if it was. */
+    Optional<Instant> confirmedAt(UUID runId) {
+        return jdbc.sql("SELECT confirmed_at FROM psi_run WHERE id = ?").param(runId)
+                .query((rs, row) -> rs.getTimestamp(1) == null ? null : rs.getTimestamp(1).toInstant())
+                .optional();
     }
 
     Optional<PsiRunView> find(UUID runId) {
@@ -186,6 +295,7 @@ class PsiRunStore {
                         (Integer) rs.getObject("local_set_size"),
                         (Integer) rs.getObject("duplicates_reported"),
                         (Integer) rs.getObject("intersection_size"),
+                        rs.getString("cohort_commitment"),
                         rs.getString("cohort_sha256"),
                         rs.getString("error"),
                         rs.getTimestamp("started_at").toInstant(),

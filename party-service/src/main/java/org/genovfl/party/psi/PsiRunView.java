@@ -8,12 +8,16 @@ import org.genovfl.psi.PsiMode;
  * A PSI run as the people API shows it: status, sizes and the cohort commitment; never an
  * identifier or a blinded value.
  *
- * @param status RUNNING, COMPLETED or FAILED
+ * @param status RUNNING; CONFIRMED (the responder holds the cohort, not yet usable: the
+ *     initiator has not said it completed); COMPLETED; or FAILED
+ * @param cohortCommitment the joint cohort commitment, the same at both parties (audited)
+ * @param cohortSha256 this party's salted commitment to its own aligned list (audited as
+ *     {@code localCohort}; the salt stays here)
  * @param progress what a running run is doing now (null once finished)
  */
 public record PsiRunView(UUID runId, UUID projectId, PsiMode mode, String status, Integer localSetSize,
-        Integer duplicatesReported, Integer intersectionSize, String cohortSha256, String error, Instant startedAt,
-        Instant finishedAt, Progress progress) {
+        Integer duplicatesReported, Integer intersectionSize, String cohortCommitment, String cohortSha256,
+        String error, Instant startedAt, Instant finishedAt, Progress progress) {
 
     /** Live progress: the step, elements done of the step's total, and bytes moved so far. */
     public record Progress(String step, int done, int total, long bytesSent, long bytesReceived) {
@@ -21,6 +25,6 @@ public record PsiRunView(UUID runId, UUID projectId, PsiMode mode, String status
 
     PsiRunView withProgress(Progress live) {
         return new PsiRunView(runId, projectId, mode, status, localSetSize, duplicatesReported, intersectionSize,
-                cohortSha256, error, startedAt, finishedAt, live);
+                cohortCommitment, cohortSha256, error, startedAt, finishedAt, live);
     }
 }

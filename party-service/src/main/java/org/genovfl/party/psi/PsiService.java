@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,8 +30,10 @@ import org.genovfl.psi.IdentifierType;
 import org.genovfl.psi.PsiException;
 import org.genovfl.psi.PsiMessages.Acceptance;
 import org.genovfl.psi.PsiMessages.BlindedChunk;
+import org.genovfl.psi.PsiMessages.Completion;
 import org.genovfl.psi.PsiMessages.Confirmation;
 import org.genovfl.psi.PsiMessages.Invitation;
+import org.genovfl.psi.PsiMessages.RunState;
 import org.genovfl.psi.PsiMessages.Stage;
 import org.genovfl.psi.PsiMode;
 import org.genovfl.psi.PsiResult;
@@ -53,6 +56,11 @@ import org.springframework.stereotype.Service;
  * {@link PsiRunStore#complete}, after both parties confirmed the same intersection; any
  * failure (peer unreachable or gone quiet, a malformed or identity point, a broken stream,
  * a mismatch) marks the run FAILED with the reason and wipes the session's secrets.
+ * Completion is two-phase: the responder holds its cohort CONFIRMED (not usable) until the
+ * initiator, having checked the responder's confirmation and completed, sends its
+ * {@link Completion}; a lost message is repaired by retrying (both steps are idempotent),
+ * and a responder left CONFIRMED asks the initiator how the run ended
+ * ({@link #resolveConfirmedRuns}).
  * Logs name runs, steps and counts only, never an identifier or a blinded value.
  */
 @Service
@@ -61,6 +69,8 @@ public class PsiService implements DisposableBean {
     static final String PEER_BASE = "/peer/psi/runs";
     /** A peer may need to read and blind a whole stage before answering: minutes at 1M. */
     private static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(15);
+    /** Attempts at the idempotent confirmation and completion calls when the peer cannot be reached. */
+    private static final int FINISH_ATTEMPTS = 4;
     private static final int MAX_CHUNK = 1 << 16;
 
     private static final Logger log = LoggerFactory.getLogger(PsiService.class);
@@ -70,6 +80,7 @@ public class PsiService implements DisposableBean {
     private final PartyClient client;
     private final ObjectMapper json;
     private final Duration idleTimeout;
+    private final Duration confirmationTimeout;
     private final Map<UUID, ActiveRun> active = new ConcurrentHashMap<>();
     private final Map<UUID, PsiRunView.Progress> finishedProgress = new ConcurrentHashMap<>();
     private final ExecutorService initiatorRuns = Executors.newSingleThreadExecutor(r -> new Thread(r, "psi-initiator"));
@@ -80,14 +91,16 @@ public class PsiService implements DisposableBean {
     });
 
     PsiService(PsiRunStore store, PartyProperties properties, PartyClient client, ObjectMapper json,
-            @Value("${genovfl.psi.idle-timeout:120s}") Duration idleTimeout) {
+            @Value("${genovfl.psi.idle-timeout:120s}") Duration idleTimeout,
+            @Value("${genovfl.psi.confirmation-timeout:1h}") Duration confirmationTimeout) {
         this.store = store;
         this.properties = properties;
         this.client = client;
         this.json = json;
         this.idleTimeout = idleTimeout;
+        this.confirmationTimeout = confirmationTimeout;
         long period = Math.max(1, Math.min(10, idleTimeout.toSeconds() / 2));
-        sweeper.scheduleWithFixedDelay(this::failIdleResponderRuns, period, period, TimeUnit.SECONDS);
+        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.SECONDS);
     }
 
     /**
@@ -107,7 +120,7 @@ public class PsiService implements DisposableBean {
                 .orElseThrow(() -> new IllegalArgumentException("no configured peer is called " + peerOrganisation));
         requireDataHolder(peer.role(), peerOrganisation);
         UUID runId = UUID.randomUUID();
-        store.create(runId, projectId, PartyRegistry.idOf(peerOrganisation), mode);
+        store.create(runId, projectId, PartyRegistry.idOf(peerOrganisation), mode, PsiRole.INITIATOR);
         ActiveRun run = new ActiveRun(runId, projectId, peerOrganisation, PsiRole.INITIATOR);
         active.put(runId, run);
         log.info("PSI run {} started for project {} with {} ({} mode)", runId, projectId, peerOrganisation, mode);
@@ -129,7 +142,7 @@ public class PsiService implements DisposableBean {
     private void runAsInitiator(ActiveRun run, PartyProperties.Peer peer, IdentifierType type, PsiMode mode) {
         try {
             PsiSession session = PsiSession.builder().runId(run.runId).projectId(run.projectId).identifierType(type)
-                    .mode(mode).role(PsiRole.INITIATOR).records(store.eligibleRecords(type)).build();
+                    .mode(mode).role(PsiRole.INITIATOR).records(eligibleRecords(run.runId, run.projectId, type)).build();
             run.attach(session);
             store.recordSetSize(run.runId, session.localSetSize(), session.duplicates().duplicatedValues());
             logPrepared(run, session);
@@ -141,16 +154,57 @@ public class PsiService implements DisposableBean {
             exchangeAsInitiator(run, peer, "/singles", Stage.SINGLY_BLINDED, PsiSession.Step.RECEIVE_PEER_SINGLES);
             exchangeAsInitiator(run, peer, "/doubles", Stage.DOUBLY_BLINDED, PsiSession.Step.RECEIVE_OWN_DOUBLES);
             PsiResult result = run.withSession(PsiSession::intersect);
-            Confirmation peers = postSlowJson(peer, PEER_BASE + "/" + run.runId + "/confirmation",
-                    result.confirmation(), Confirmation.class);
+            Confirmation peers = retried(run, () -> postSlowJson(peer, PEER_BASE + "/" + run.runId + "/confirmation",
+                    result.confirmation(), Confirmation.class));
             run.act(s -> s.confirm(peers));
-            complete(run, result);
+            complete(run, result, false);
+            if (mode == PsiMode.INTERSECTION) {
+                sendCompletion(run, peer, result);
+            }
         } catch (PeerCallException e) {
             failRun(run, new PsiException(run.runId, PsiException.Reason.PEER_FAILURE, e.getMessage(), e), false);
         } catch (PsiException e) {
             failRun(run, e, true);
         } catch (RuntimeException e) {
             failRun(run, new PsiException(run.runId, PsiException.Reason.LOCAL_FAILURE, e.toString(), e), true);
+        }
+    }
+
+    /**
+     * Tells the responder the run completed here, so its confirmed cohort becomes usable.
+     * The run is complete here whatever happens: if the responder cannot be told now, it
+     * asks for the run's state itself.
+     */
+    private void sendCompletion(ActiveRun run, PartyProperties.Peer peer, PsiResult result) {
+        try {
+            retried(run, () -> postSlowJson(peer, PEER_BASE + "/" + run.runId + "/completion",
+                    new Completion(run.runId, result.cohortCommitment()), RunState.class));
+        } catch (PeerCallException e) {
+            log.warn("PSI run {}: {} was not told of the completion ({}); it will ask", run.runId,
+                    peer.organisation(), e.problem().getStatus());
+        }
+    }
+
+    /** An idempotent call, repeated while the peer cannot be reached (a lost answer is asked for again). */
+    private <T> T retried(ActiveRun run, java.util.function.Supplier<T> call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.get();
+            } catch (PeerCallException e) {
+                int status = e.problem().getStatus();
+                boolean unreachable = status == 502 || status == 503 || status == 504;
+                if (!unreachable || attempt >= FINISH_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("PSI run {}: {} unreachable ({}), asking again (attempt {}/{})", run.runId,
+                        run.peerOrganisation, status, attempt + 1, FINISH_ATTEMPTS);
+                try {
+                    Thread.sleep(500L << attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
@@ -205,12 +259,13 @@ public class PsiService implements DisposableBean {
             throw new PsiException(invitation.runId(), PsiException.Reason.PROTOCOL_VIOLATION, "run id already used");
         }
         store.create(invitation.runId(), invitation.projectId(), PartyRegistry.idOf(callerOrganisation),
-                invitation.mode());
+                invitation.mode(), PsiRole.RESPONDER);
         ActiveRun run = new ActiveRun(invitation.runId(), invitation.projectId(), callerOrganisation, PsiRole.RESPONDER);
         active.put(run.runId, run);
         try {
             PsiSession session = PsiSession.builder().runId(run.runId).projectId(run.projectId).identifierType(type)
-                    .mode(invitation.mode()).role(PsiRole.RESPONDER).records(store.eligibleRecords(type)).build();
+                    .mode(invitation.mode()).role(PsiRole.RESPONDER)
+                    .records(eligibleRecords(run.runId, run.projectId, type)).build();
             run.attach(session);
             session.peerSetSize(invitation.initiatorSetSize());
             store.recordSetSize(run.runId, session.localSetSize(), session.duplicates().duplicatedValues());
@@ -251,23 +306,75 @@ public class PsiService implements DisposableBean {
         }
     }
 
-    /** Checks the initiator's confirmation, stores the cohort, and answers with ours. */
+    /**
+     * Checks the initiator's confirmation, stores the cohort (CONFIRMED in intersection
+     * mode: usable only after the initiator's {@link Completion}), and answers with ours.
+     * A repeated confirmation, whose first answer was lost, gets the same answer.
+     */
     Confirmation confirm(String callerOrganisation, Confirmation initiators) {
-        ActiveRun run = responderRun(callerOrganisation, initiators.runId());
+        UUID runId = initiators.runId();
+        if (!active.containsKey(runId)) {
+            PsiRunStore.PeerView stored = storedRunOf(callerOrganisation, runId);
+            boolean confirmed = stored.status().equals("CONFIRMED") || stored.status().equals("COMPLETED");
+            if (!confirmed || !initiators.cohortCommitment().equals(stored.cohortCommitment())
+                    || initiators.intersectionSize() != stored.intersectionSize()) {
+                throw new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION,
+                        "the run is " + stored.status() + " here and cannot take this confirmation");
+            }
+            log.info("PSI run {}: confirmation repeated by {}, answered again", runId, callerOrganisation);
+            return new Confirmation(runId, stored.intersectionSize(), stored.cohortCommitment());
+        }
+        ActiveRun run = responderRun(callerOrganisation, runId);
         try {
             PsiResult result = run.withSession(s -> s.confirm(initiators));
-            complete(run, result);
+            complete(run, result, result.mode() == PsiMode.INTERSECTION);
             return result.confirmation();
         } catch (RuntimeException e) {
             throw failRun(run, asPsiException(run.runId, e), false);
         }
     }
 
-    /** The initiator gave up; forget the run. */
+    /**
+     * The initiator completed the run with {@code completion}'s commitment: our confirmed
+     * cohort becomes usable and is audited. Idempotent.
+     */
+    RunState completeConfirmed(String callerOrganisation, Completion completion) {
+        UUID runId = completion.runId();
+        PsiRunStore.PeerView stored = storedRunOf(callerOrganisation, runId);
+        if (stored.role() != PsiRole.RESPONDER || !store.commit(runId, completion.cohortCommitment())) {
+            throw new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION,
+                    "the run is " + stored.status() + " here, with another commitment or role: cannot complete it");
+        }
+        log.info("PSI run {}: {} completed the run, so does this party", runId, callerOrganisation);
+        return new RunState(runId, "COMPLETED", completion.cohortCommitment());
+    }
+
+    /** Where the run stands here, for its peer (a responder left CONFIRMED asks). */
+    RunState state(String callerOrganisation, UUID runId) {
+        PsiRunStore.PeerView stored = storedRunOf(callerOrganisation, runId);
+        return new RunState(runId, stored.status(), stored.cohortCommitment());
+    }
+
+    /** The initiator gave up; forget the run, and drop a cohort we confirmed. */
     void abort(String callerOrganisation, UUID runId, String reason) {
+        String why = "the initiator aborted: " + (reason == null ? "no reason given" : reason);
+        if (!active.containsKey(runId)) {
+            PsiRunStore.PeerView stored = storedRunOf(callerOrganisation, runId);
+            if (stored.role() == PsiRole.RESPONDER && store.fail(runId, PsiException.Reason.PEER_FAILURE + ": " + why)) {
+                log.warn("PSI run {} failed (PEER_FAILURE): {}; its confirmed cohort is dropped", runId, why);
+            }
+            return;
+        }
         ActiveRun run = responderRun(callerOrganisation, runId);
-        failRun(run, new PsiException(runId, PsiException.Reason.PEER_FAILURE, "the initiator aborted: "
-                + (reason == null ? "no reason given" : reason)), false);
+        failRun(run, new PsiException(runId, PsiException.Reason.PEER_FAILURE, why), false);
+    }
+
+    /** A run stored here whose peer is {@code callerOrganisation}; to anyone else it does not exist. */
+    private PsiRunStore.PeerView storedRunOf(String callerOrganisation, UUID runId) {
+        return store.peerView(runId)
+                .filter(run -> PartyRegistry.idOf(callerOrganisation).equals(run.peerPartyId()))
+                .orElseThrow(() -> new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION,
+                        "no PSI run with this id for " + callerOrganisation));
     }
 
     private ActiveRun responderRun(String callerOrganisation, UUID runId) {
@@ -281,6 +388,25 @@ public class PsiService implements DisposableBean {
     }
 
     // ---- shared -------------------------------------------------------------------------
+
+    /**
+     * The patients that enter the protocol here, under the project's consent rule. Withdrawn
+     * patients never do. When the project requires consent, the hospital (which holds the
+     * research consent register and took the project's consent snapshot at registration)
+     * admits only the snapshot's members whose consent is still granted, and refuses to run
+     * without a snapshot; a lab admits its patients who have not withdrawn, so the
+     * intersection can only hold patients the snapshot admits.
+     */
+    private java.util.List<org.genovfl.psi.LinkageRecord> eligibleRecords(UUID runId, UUID projectId,
+            IdentifierType type) {
+        Optional<UUID> snapshot = Optional.empty();
+        if (store.consentRequired(projectId) && properties.role() == PartyRole.HOSPITAL) {
+            snapshot = Optional.of(store.consentSnapshot(projectId).orElseThrow(() -> new PsiException(runId,
+                    PsiException.Reason.LOCAL_FAILURE, "project " + projectId + " requires consent, but no consent "
+                            + "snapshot was taken here: register the project first")));
+        }
+        return store.eligibleRecords(type, snapshot);
+    }
 
     private void receiveAll(ActiveRun run, InputStream stream) throws IOException {
         DataInputStream in = BlindedChunkCodec.reader(run.countReceived(stream));
@@ -305,11 +431,12 @@ public class PsiService implements DisposableBean {
         }
     }
 
-    private void complete(ActiveRun run, PsiResult result) {
-        store.complete(run.projectId, result);
+    private void complete(ActiveRun run, PsiResult result, boolean awaitCommit) {
+        store.complete(run.projectId, result, awaitCommit);
         finishedProgress.put(run.runId, run.progress());
         active.remove(run.runId);
-        log.info("PSI run {} completed: {} shared of {} here and {} at {} ({} bytes sent, {} received)", run.runId,
+        log.info("PSI run {} {}: {} shared of {} here and {} at {} ({} bytes sent, {} received)", run.runId,
+                awaitCommit ? "confirmed, awaiting the initiator's completion" : "completed",
                 result.intersectionSize(), result.localSetSize(), result.peerSetSize(), run.peerOrganisation,
                 run.bytesSent.get(), run.bytesReceived.get());
     }
@@ -335,6 +462,55 @@ public class PsiService implements DisposableBean {
                     });
         }
         return cause;
+    }
+
+    private void sweep() {
+        try {
+            failIdleResponderRuns();
+            resolveConfirmedRuns();
+        } catch (RuntimeException e) {
+            log.warn("PSI sweep failed, will try again: {}", e.toString());
+        }
+    }
+
+    /**
+     * Responder: a run CONFIRMED for a while whose completion never came asks the
+     * initiator how the run ended: COMPLETED with the same commitment completes it here;
+     * FAILED, unknown or another commitment drops the cohort; an initiator that stays
+     * unreachable beyond {@code genovfl.psi.confirmation-timeout} drops it too.
+     */
+    void resolveConfirmedRuns() {
+        // The completion follows the confirmation at once; wait as long as for a quiet peer.
+        for (PsiRunStore.PeerView run : store.confirmedResponderRuns(idleTimeout)) {
+            Optional<PartyProperties.Peer> peer = properties.peers().stream()
+                    .filter(p -> PartyRegistry.idOf(p.organisation()).equals(run.peerPartyId())).findFirst();
+            String outcome;
+            try {
+                RunState state = client.get(peer.orElseThrow(), PEER_BASE + "/" + run.runId(), RunState.class);
+                outcome = state.status();
+                if ("COMPLETED".equals(outcome) && run.cohortCommitment().equals(state.cohortCommitment())) {
+                    store.commit(run.runId(), run.cohortCommitment());
+                    log.info("PSI run {}: the initiator had completed it; completed here too", run.runId());
+                    continue;
+                }
+                if ("RUNNING".equals(outcome)) {
+                    continue; // still finishing its side
+                }
+            } catch (PeerCallException e) {
+                boolean unreachable = e.problem().getStatus() >= 502 && e.problem().getStatus() <= 504;
+                Instant confirmedAt = store.confirmedAt(run.runId()).orElse(Instant.now());
+                if (unreachable && confirmedAt.plus(confirmationTimeout).isAfter(Instant.now())) {
+                    continue;
+                }
+                outcome = unreachable ? "unreachable for " + confirmationTimeout : "unknown there";
+            } catch (java.util.NoSuchElementException e) {
+                outcome = "no longer a configured peer";
+            }
+            String why = "the initiator did not complete the run (" + outcome + ")";
+            if (store.fail(run.runId(), PsiException.Reason.PEER_FAILURE + ": " + why)) {
+                log.warn("PSI run {} failed (PEER_FAILURE): {}; its confirmed cohort is dropped", run.runId(), why);
+            }
+        }
     }
 
     private void failIdleResponderRuns() {

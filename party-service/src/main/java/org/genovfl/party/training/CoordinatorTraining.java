@@ -272,6 +272,7 @@ public class CoordinatorTraining implements DisposableBean {
                         "setup at " + holder, () -> call(run, holder, "setup", run.setup, SetupAccepted.class)), runs))
                 .toList();
         Integer cohortSize = null;
+        String cohortCommitment = null;
         for (var answer : answers) {
             SetupAccepted accepted;
             try {
@@ -283,9 +284,14 @@ public class CoordinatorTraining implements DisposableBean {
                 throw new TrainingRunException(run.runId(), TrainingRunException.Reason.BAD_DATA,
                         "the parties' aligned cohorts differ in size: " + cohortSize + " and " + accepted.cohortSize());
             }
+            if (cohortSize != null && !java.util.Objects.equals(cohortCommitment, accepted.cohortCommitment())) {
+                throw new TrainingRunException(run.runId(), TrainingRunException.Reason.BAD_DATA,
+                        "the parties hold different aligned cohorts: their PSI commitments differ");
+            }
             cohortSize = accepted.cohortSize();
+            cohortCommitment = accepted.cohortCommitment();
         }
-        store.setCohortSize(run.runId(), cohortSize);
+        store.setCohort(run.runId(), cohortSize, cohortCommitment);
         log.info("Training run {}: every data holder accepted the setup; aligned cohort of {} patients", run.runId(),
                 cohortSize);
         return cohortSize;

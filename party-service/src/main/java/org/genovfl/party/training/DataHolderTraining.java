@@ -180,18 +180,19 @@ public class DataHolderTraining implements DisposableBean {
             StoredRun stored = store.findWithoutKeys(runId).orElseThrow();
             if (!created && "COMPLETED".equals(stored.status())) {
                 // A coordinator that restarted after this party released its model repeats the setup.
-                return new SetupAccepted(stored.cohortSize(), -1);
+                return new SetupAccepted(stored.cohortSize(), -1, store.cohortCommitment(runId).orElse(null));
             }
             session = session(runId);
             if (created) {
-                store.setCohortSize(runId, session.data.rows());
+                store.setCohort(runId, session.data.rows(), store.psiCohortCommitment(setup.psiRunId()).orElse(null));
                 log.info("Training run {} set up for project {}: {} aligned rows, {} own features, {} lab(s)", runId,
                         setup.projectId(), session.data.rows(), session.data.features()[0].length,
                         setup.participants().labs().size());
             }
         }
         synchronized (session) {
-            return new SetupAccepted(session.data.rows(), session.appliedRound);
+            return new SetupAccepted(session.data.rows(), session.appliedRound,
+                    store.cohortCommitment(runId).orElse(null));
         }
     }
 

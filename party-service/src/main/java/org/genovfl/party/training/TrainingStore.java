@@ -172,8 +172,31 @@ class TrainingStore {
                 + "AND algorithm = ? ORDER BY started_at").param(ALGORITHM).query(UUID.class).list();
     }
 
-    void setCohortSize(UUID runId, int cohortSize) {
-        jdbc.sql("UPDATE training_run SET cohort_size = ? WHERE id = ?").params(cohortSize, runId).update();
+    /**
+     * The run's cohort size and the joint commitment of the PSI run it trains on (null if
+     * that run has none), which MODEL_RELEASED then references.
+     */
+    void setCohort(UUID runId, int cohortSize, String cohortCommitment) {
+        jdbc.sql("UPDATE training_run SET cohort_size = ?, cohort_commitment = ? WHERE id = ?")
+                .params(cohortSize, cohortCommitment, runId).update();
+    }
+
+    Optional<String> cohortCommitment(UUID runId) {
+        return jdbc.sql("SELECT cohort_commitment FROM training_run WHERE id = ? AND cohort_commitment IS NOT NULL")
+                .param(runId).query(String.class).optional();
+    }
+
+    /** The joint cohort commitment of a PSI run held here (data holders only). */
+    Optional<String> psiCohortCommitment(UUID psiRunId) {
+        return jdbc.sql("SELECT cohort_commitment FROM psi_run WHERE id = ? AND cohort_commitment IS NOT NULL")
+                .param(psiRunId).query(String.class).optional();
+    }
+
+    /** The coefficient hashes of a release, with the trained cohort's commitment when there is one. */
+    private Map<String, String> withCohort(UUID runId, Map<String, String> hashes) {
+        Map<String, String> all = new java.util.TreeMap<>(hashes);
+        cohortCommitment(runId).ifPresent(commitment -> all.put("cohort", commitment));
+        return all;
     }
 
     /** Marks a run FAILED with a reason fit for the people API (no personal data) and erases a secret key. */
@@ -300,7 +323,7 @@ class TrainingStore {
                 .param("organisation", organisation)
                 .update();
         if (inserted == 1) {
-            audit.record(projectId, AuditEventType.MODEL_RELEASED, Map.of("coefficients", sha),
+            audit.record(projectId, AuditEventType.MODEL_RELEASED, withCohort(runId, Map.of("coefficients", sha)),
                     Map.of("trainingRun", runId.toString(), "bestEpoch", Integer.toString(bestEpoch)));
             finish(runId, bestEpoch);
             return sha;
@@ -332,7 +355,7 @@ class TrainingStore {
             for (String hash : new java.util.TreeMap<>(partyHashes).values()) {
                 hashes.put("coefficients." + k++, hash);
             }
-            audit.record(projectId, AuditEventType.MODEL_RELEASED, hashes,
+            audit.record(projectId, AuditEventType.MODEL_RELEASED, withCohort(runId, hashes),
                     Map.of("trainingRun", runId.toString(), "bestEpoch", Integer.toString(bestEpoch)));
         }
         finish(runId, bestEpoch);

@@ -38,8 +38,11 @@ public final class TrainingWire {
             Participants participants) {
     }
 
-    /** A data holder's answer to {@link Setup}: the size of its aligned cohort, which every party must share. */
-    public record SetupAccepted(int cohortSize, int latestRound) {
+    /**
+     * A data holder's answer to {@link Setup}: the size of its aligned cohort and the PSI
+     * run's joint cohort commitment, which every party must share.
+     */
+    public record SetupAccepted(int cohortSize, int latestRound, String cohortCommitment) {
     }
 
     /** Coordinator → hospital (run a batch round); hospital → lab (send your encrypted scores). */
