@@ -247,8 +247,9 @@ public class NetworkTrainingBench {
         try (Statement statement = db.createStatement()) {
             statement.executeUpdate("INSERT INTO patient (id, local_id, source) SELECT g, '" + prefix
                     + "-' || g, 'bench' FROM generate_series(1, " + n + ") g");
-            statement.executeUpdate("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, finished_at) "
-                    + "VALUES ('" + psiRun + "', '" + project + "', 'INTERSECTION', 'COMPLETED', " + n + ", now())");
+            statement.executeUpdate("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, "
+                    + "cohort_commitment, finished_at) VALUES ('" + psiRun + "', '" + project + "', 'INTERSECTION', "
+                    + "'COMPLETED', " + n + ", '" + "be".repeat(32) + "', now())");
             statement.executeUpdate("INSERT INTO aligned_cohort (psi_run_id, row_index, patient_id) SELECT '" + psiRun
                     + "', g - 1, g FROM generate_series(1, " + n + ") g");
         }

@@ -42,6 +42,9 @@ final class TrainingFixture {
     static final String LABEL_SYSTEM = "http://snomed.info/sct";
     static final String LABEL_CODE = "254837009";
 
+    /** The joint commitment both data holders' seeded PSI runs carry. */
+    static final String COHORT_COMMITMENT = "c0".repeat(32);
+
     final UUID project = UUID.randomUUID();
     final UUID psiRun = UUID.randomUUID();
     /** Row-major, cohort row order. */
@@ -181,8 +184,9 @@ final class TrainingFixture {
     }
 
     private void seedAlignedCohort(JdbcTemplate db, long[] ids) {
-        db.update("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, finished_at) "
-                + "VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, now())", psiRun, project, ids.length);
+        db.update("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, cohort_commitment, "
+                + "finished_at) VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, ?, now())", psiRun, project, ids.length,
+                COHORT_COMMITMENT);
         List<Object[]> rows = new ArrayList<>();
         for (int r = 0; r < ids.length; r++) {
             rows.add(new Object[] {psiRun, r, ids[r]});

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * More than one lab between real party services: the hospital holds 10 columns of
@@ -85,5 +86,14 @@ class TwoLabNetworkIT {
                 String.class, runId);
         assertThat(coordinatorModel).contains(hospital.get("modelSha256").asText(),
                 firstLab.get("modelSha256").asText(), secondLab.get("modelSha256").asText());
+        assertThat(parties.extraLabBean(SECOND_LAB, JdbcTemplate.class).queryForObject("""
+                SELECT payload -> 'artifactHashes' ->> 'cohort' FROM audit_outbox
+                 WHERE event_type = 'MODEL_RELEASED' AND payload -> 'metadata' ->> 'trainingRun' = ?
+                """, String.class, runId.toString())).isEqualTo(TrainingFixture.COHORT_COMMITMENT);
+
+        // Nothing a data holder knows of its patients reached its audit trail.
+        PersonalDataScan.assertAuditTrailFreeOfIdentifiers(parties.bean(PartyRole.HOSPITAL, JdbcClient.class));
+        PersonalDataScan.assertAuditTrailFreeOfIdentifiers(parties.bean(PartyRole.LAB, JdbcClient.class));
+        PersonalDataScan.assertAuditTrailFreeOfIdentifiers(parties.extraLabBean(SECOND_LAB, JdbcClient.class));
     }
 }
