@@ -9,6 +9,6 @@ public record DosageRow(String chrom, long pos, String variantId, String ref, St
 
     /** This row annotated with a gene symbol. */
     public DosageRow withGene(String symbol) {
-        return new DosageRow(chrom, pos, variantId, ref, alt, symbol, dosages, statistics);
+        return java.util.Objects.equals(symbol, gene) ? this : new DosageRow(chrom, pos, variantId, ref, alt, symbol, dosages, statistics);
     }
 }

@@ -20,8 +20,19 @@ import org.springframework.stereotype.Component;
 @Component
 public class GenotypeStore {
 
-    /** Variants written per JDBC batch; bounds memory at batch x (samples / 4) bytes. */
+    /** Variants written per statement at most. */
     public static final int BATCH_SIZE = 1_000;
+
+    /**
+     * Packed dosage bytes written per statement at most: with many samples a batch holds
+     * fewer variants, so the memory a batch takes does not grow with the number of samples.
+     */
+    public static final long BATCH_BYTES = 2L << 20;
+
+    /** Whether a batch of {@code rows} variants holding {@code bytes} packed dosage bytes is to be written. */
+    public static boolean isFullBatch(int rows, long bytes) {
+        return rows >= BATCH_SIZE || bytes >= BATCH_BYTES;
+    }
 
     private final JdbcTemplate jdbc;
 
@@ -57,7 +68,7 @@ public class GenotypeStore {
                 });
     }
 
-    /** A sink that buffers rows and writes them {@link #BATCH_SIZE} at a time, numbering them from 0. */
+    /** A sink that buffers rows and writes each full batch ({@link #isFullBatch}), numbering them from 0. */
     public VariantWriter variantWriter(UUID dataset) {
         return new VariantWriter(dataset);
     }
@@ -71,6 +82,7 @@ public class GenotypeStore {
     public final class VariantWriter implements java.util.function.Consumer<DosageRow> {
         private final UUID dataset;
         private final List<DosageRow> buffer = new ArrayList<>(BATCH_SIZE);
+        private long bufferedBytes;
         private int nextIndex;
 
         private VariantWriter(UUID dataset) {
@@ -80,7 +92,8 @@ public class GenotypeStore {
         @Override
         public void accept(DosageRow row) {
             buffer.add(row);
-            if (buffer.size() == BATCH_SIZE) {
+            bufferedBytes += row.dosages().length;
+            if (isFullBatch(buffer.size(), bufferedBytes)) {
                 flush();
             }
         }
@@ -142,6 +155,7 @@ public class GenotypeStore {
             });
             nextIndex += buffer.size();
             buffer.clear();
+            bufferedBytes = 0;
         }
 
         /** Rows written or buffered so far. */

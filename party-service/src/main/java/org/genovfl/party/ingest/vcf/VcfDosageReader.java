@@ -15,11 +15,9 @@ import htsjdk.tribble.readers.PositionalBufferedStream;
 import htsjdk.variant.vcf.VCFHeader;
 import htsjdk.variant.vcf.VCFHeaderLine;
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +37,8 @@ import org.genovfl.party.ingest.genomics.PackedDosages;
  *
  * <p>The header is parsed and checked by htsjdk's {@link VCFCodec}; BCF records are decoded
  * by htsjdk's {@link BCF2Codec}, which reads BCF 2.1 only (BCF 2.2, as current bcftools
- * writes it, is refused with that reason). VCF data lines are read by a small parser that looks at the GT field only,
+ * writes it, is refused with that reason). VCF data lines are read by {@link SiteParser}, which
+ * parses the bytes in place and looks at the site columns, GT and the gene annotations only,
  * because decoding every genotype into htsjdk objects is several times slower and an import
  * needs nothing else; it refuses anything it does not understand, with file and line.
  *
@@ -51,6 +50,8 @@ import org.genovfl.party.ingest.genomics.PackedDosages;
  *   <li>Multi-allelic sites are split: ALT {@code A,C} gives one row for A and one for C;
  *       in each row an allele other than that row's alternate counts as not-alternate
  *       (as {@code bcftools norm -m-} does). AC/AN per row equal bcftools' per-allele AF.
+ *   <li>Each row carries the gene its INFO annotations name for its ALT ({@link GeneAnnotations}:
+ *       GENE, SnpEff ANN, VEP CSQ, dbSNP GENEINFO), or none.
  *   <li>Sites without an alternate allele (ALT {@code .}) carry no dosage and are skipped
  *       (counted in {@link Summary#skippedSites()}).
  *   <li>Ploidy above 2, an allele index beyond the ALT list, a non-numeric allele, a
@@ -67,12 +68,13 @@ public final class VcfDosageReader implements AutoCloseable {
     private final String fileName;
     private final VCFHeader header;
     private final boolean bcf;
-    private final BufferedReader text;
+    private final LineReader text;
+    private final GeneAnnotations genes;
     private final BCF2Codec bcfCodec;
     private final PositionalBufferedStream bcfStream;
     private long line;
 
-    private VcfDosageReader(Path file, VCFHeader header, BufferedReader text, long headerLines) {
+    private VcfDosageReader(Path file, VCFHeader header, LineReader text, long headerLines) {
         this(file, header, false, text, null, null, headerLines);
     }
 
@@ -80,7 +82,7 @@ public final class VcfDosageReader implements AutoCloseable {
         this(file, header, true, null, codec, stream, headerLines);
     }
 
-    private VcfDosageReader(Path file, VCFHeader header, boolean bcf, BufferedReader text, BCF2Codec bcfCodec,
+    private VcfDosageReader(Path file, VCFHeader header, boolean bcf, LineReader text, BCF2Codec bcfCodec,
             PositionalBufferedStream bcfStream, long headerLines) {
         this.fileName = file.getFileName().toString();
         this.header = header;
@@ -88,6 +90,7 @@ public final class VcfDosageReader implements AutoCloseable {
         this.text = text;
         this.bcfCodec = bcfCodec;
         this.bcfStream = bcfStream;
+        this.genes = GeneAnnotations.of(header);
         this.line = headerLines;
     }
 
@@ -117,11 +120,10 @@ public final class VcfDosageReader implements AutoCloseable {
                 VCFHeader header = (VCFHeader) codec.readHeader(stream).getHeaderValue();
                 return new VcfDosageReader(file, header, codec, stream, header.getMetaDataInInputOrder().size() + 1L);
             }
-            BufferedReader text = new BufferedReader(new InputStreamReader(decompressed(file, blockCompressed),
-                    StandardCharsets.UTF_8), 1 << 20);
+            LineReader text = new LineReader(decompressed(file, blockCompressed));
             List<String> headerLines = new ArrayList<>();
-            String next;
-            while ((next = text.readLine()) != null) {
+            while (text.next()) {
+                String next = text.text();
                 headerLines.add(next);
                 if (!next.startsWith("##")) {
                     break;
@@ -206,23 +208,21 @@ public final class VcfDosageReader implements AutoCloseable {
         long records = 0;
         long emitted = 0;
         long skipped = 0;
-        SiteParser parser = new SiteParser(samples);
+        SiteParser parser = new SiteParser(samples, genes);
         while (true) {
-            String record;
             try {
-                record = text.readLine();
+                if (!text.next()) {
+                    break;
+                }
             } catch (IOException | RuntimeException e) {
                 throw new VcfFormatException(fileName, line + 1, "the file ends unexpectedly or is corrupt: " + e.getMessage(), e);
             }
-            if (record == null) {
-                break;
-            }
             line++;
-            if (record.isEmpty()) {
+            if (text.end() == text.start()) {
                 continue;
             }
             try {
-                List<DosageRow> parsed = parser.parse(record);
+                List<DosageRow> parsed = parser.parse(text.buffer(), text.start(), text.end());
                 records++;
                 if (parsed.isEmpty()) {
                     skipped++;
@@ -231,7 +231,7 @@ public final class VcfDosageReader implements AutoCloseable {
                     rows.accept(row);
                     emitted++;
                 }
-            } catch (MalformedRecord e) {
+            } catch (SiteParser.MalformedRecord e) {
                 throw new VcfFormatException(fileName, line, e.getMessage());
             }
         }
@@ -265,7 +265,7 @@ public final class VcfDosageReader implements AutoCloseable {
                     Genotype genotype = context.getGenotype(s);
                     List<Allele> alleles = genotype.getAlleles();
                     if (alleles.size() > 2) {
-                        throw new MalformedRecord("ploidy " + alleles.size() + " in sample column " + (s + 1)
+                        throw new SiteParser.MalformedRecord("ploidy " + alleles.size() + " in sample column " + (s + 1)
                                 + ": only haploid and diploid calls are supported");
                     }
                     int[] indices = new int[alleles.size()];
@@ -277,13 +277,15 @@ public final class VcfDosageReader implements AutoCloseable {
                         perAlt[k].add(s, indices, k + 1);
                     }
                 }
+                String[] alts = alternates.stream().map(Allele::getDisplayString).toArray(String[]::new);
+                String[] altGenes = genes.present() ? genes.genes(key -> attributeText(context, key), alts) : new String[alts.length];
                 for (int k = 0; k < perAlt.length; k++) {
                     rows.accept(perAlt[k].row(context.getContig(), context.getStart(),
-                            context.hasID() ? context.getID() : null, context.getReference().getDisplayString(),
-                            alternates.get(k).getDisplayString()));
+                            context.hasID() ? context.getID() : null, context.getReference().getDisplayString(), alts[k])
+                            .withGene(altGenes[k]));
                     emitted++;
                 }
-            } catch (MalformedRecord e) {
+            } catch (SiteParser.MalformedRecord e) {
                 throw new VcfFormatException(fileName, line, e.getMessage());
             } catch (TribbleException | htsjdk.samtools.util.RuntimeIOException | IllegalStateException
                     | IndexOutOfBoundsException e) {
@@ -305,6 +307,15 @@ public final class VcfDosageReader implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An INFO value as VCF text (htsjdk gives lists for multi-valued keys), or null. */
+    private static String attributeText(VariantContext context, String key) {
+        Object value = context.getAttribute(key);
+        if (value instanceof List<?> values) {
+            return values.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        }
+        return value == null ? null : value.toString();
     }
 
     private static boolean isBcf(Path file, boolean blockCompressed) throws IOException {
@@ -356,124 +367,5 @@ public final class VcfDosageReader implements AutoCloseable {
             // Reading stops at the damage; the lines counted so far are intact.
         }
         return lines;
-    }
-
-    /** File-independent failure of one record; the reader adds file and line. */
-    static final class MalformedRecord extends RuntimeException {
-        MalformedRecord(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** Parses one VCF data line, looking at the site columns and GT only. */
-    static final class SiteParser {
-        private final int samples;
-
-        SiteParser(int samples) {
-            this.samples = samples;
-        }
-
-        List<DosageRow> parse(String record) {
-            int[] columnStart = new int[9];
-            int column = 0;
-            int at = 0;
-            int length = record.length();
-            for (; column < 9; column++) {
-                columnStart[column] = at;
-                int tab = record.indexOf('\t', at);
-                if (tab < 0) {
-                    throw new MalformedRecord("expected " + (9 + samples) + " tab-separated columns, found "
-                            + (column + 1) + " (is the line truncated?)");
-                }
-                at = tab + 1;
-            }
-            String chrom = record.substring(columnStart[0], columnStart[1] - 1);
-            long pos;
-            try {
-                pos = Long.parseLong(record, columnStart[1], columnStart[2] - 1, 10);
-            } catch (NumberFormatException e) {
-                throw new MalformedRecord("POS '" + record.substring(columnStart[1], columnStart[2] - 1) + "' is not a number");
-            }
-            String id = record.substring(columnStart[2], columnStart[3] - 1);
-            String ref = record.substring(columnStart[3], columnStart[4] - 1);
-            String altColumn = record.substring(columnStart[4], columnStart[5] - 1);
-            if (ref.isEmpty() || altColumn.isEmpty()) {
-                throw new MalformedRecord("empty REF or ALT");
-            }
-            if (altColumn.equals(".")) {
-                return List.of();
-            }
-            String[] alts = altColumn.split(",");
-            if (samples > 0 && !record.startsWith("GT", columnStart[8])) {
-                throw new MalformedRecord("FORMAT does not start with GT");
-            }
-            DosageAccumulator[] perAlt = new DosageAccumulator[alts.length];
-            for (int k = 0; k < alts.length; k++) {
-                perAlt[k] = new DosageAccumulator(samples);
-            }
-            int[] alleles = new int[2];
-            for (int s = 0; s < samples; s++) {
-                if (at > length) {
-                    throw new MalformedRecord("expected " + samples + " sample columns, found " + s + " (is the line truncated?)");
-                }
-                int ploidy = 0;
-                int i = at;
-                int end = i;
-                while (end < length && record.charAt(end) != '\t') {
-                    end++;
-                }
-                int gtEnd = i;
-                while (gtEnd < end && record.charAt(gtEnd) != ':') {
-                    gtEnd++;
-                }
-                if (gtEnd == i) {
-                    throw new MalformedRecord("empty genotype in sample column " + (s + 1));
-                }
-                while (i < gtEnd) {
-                    if (ploidy == 2) {
-                        throw new MalformedRecord("genotype '" + record.substring(at, gtEnd) + "' in sample column " + (s + 1)
-                                + " has more than 2 alleles: only haploid and diploid calls are supported");
-                    }
-                    char c = record.charAt(i);
-                    int allele;
-                    if (c == '.') {
-                        allele = -1;
-                        i++;
-                    } else if (c >= '0' && c <= '9') {
-                        allele = 0;
-                        while (i < gtEnd && record.charAt(i) >= '0' && record.charAt(i) <= '9') {
-                            allele = allele * 10 + (record.charAt(i) - '0');
-                            i++;
-                        }
-                        if (allele > alts.length) {
-                            throw new MalformedRecord("genotype '" + record.substring(at, gtEnd) + "' in sample column "
-                                    + (s + 1) + " names allele " + allele + " but the site has " + alts.length + " ALT allele(s)");
-                        }
-                    } else {
-                        throw new MalformedRecord("bad genotype '" + record.substring(at, gtEnd) + "' in sample column " + (s + 1));
-                    }
-                    alleles[ploidy++] = allele;
-                    if (i < gtEnd) {
-                        char separator = record.charAt(i);
-                        if ((separator != '/' && separator != '|') || i + 1 == gtEnd) {
-                            throw new MalformedRecord("bad genotype '" + record.substring(at, gtEnd) + "' in sample column " + (s + 1));
-                        }
-                        i++;
-                    }
-                }
-                for (int k = 0; k < perAlt.length; k++) {
-                    perAlt[k].add(s, ploidy, alleles[0], ploidy > 1 ? alleles[1] : -1, k + 1);
-                }
-                at = end + 1;
-            }
-            if (at <= length) {
-                throw new MalformedRecord("more than the " + samples + " sample columns the header names");
-            }
-            List<DosageRow> rows = new ArrayList<>(alts.length);
-            for (int k = 0; k < alts.length; k++) {
-                rows.add(perAlt[k].row(chrom, pos, id.equals(".") ? null : id, ref, alts[k]));
-            }
-            return rows;
-        }
     }
 }

@@ -26,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Imports a VCF or BCF file into the genotype store in one database transaction: either the
  * whole dataset is READY afterwards, or (on any error) nothing of it exists. Variants are
- * streamed from the file and written {@link GenotypeStore#BATCH_SIZE} at a time.
+ * streamed from the file and written in batches ({@link GenotypeStore#isFullBatch}), each
+ * parsed on another thread while the one before is written.
  *
  * <pre>{@code
  * ImportedDataset imported = importer.importFile(Path.of("cohort.vcf.gz"), "cohort 2026-11",
@@ -83,16 +84,7 @@ public class VcfImporter {
                 List<Long> patientIds = patients.findOrCreateAllByLinkage(idTypes, idValues, "LAB");
                 store.addSamples(dataset, samples, patientIds);
                 GenotypeStore.VariantWriter writer = store.variantWriter(dataset);
-                VcfDosageReader.Summary summary = reader.read(row -> {
-                    writer.accept(row);
-                    if (writer.count() % GenotypeStore.BATCH_SIZE == 0) {
-                        progress.advanced(dataset, writer.count());
-                    }
-                    if (writer.count() % PROGRESS_EVERY == 0) {
-                        log.info("Importing genotype dataset {}: {} variants so far", dataset, writer.count());
-                    }
-                });
-                writer.flush();
+                VcfDosageReader.Summary summary = writeAll(reader, writer, dataset);
                 store.complete(dataset, samples.size(), summary.rows());
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 return new ImportedDataset(dataset, name, reader.format(), samples.size(), summary.rows(),
@@ -107,6 +99,26 @@ public class VcfImporter {
         } finally {
             if (running[0] != null) {
                 progress.finished(running[0]);
+            }
+        }
+    }
+
+    /** Writes every row while the next batch is parsed on another thread ({@link BackgroundParse}). */
+    private VcfDosageReader.Summary writeAll(VcfDosageReader reader, GenotypeStore.VariantWriter writer, UUID dataset) {
+        try (BackgroundParse parse = BackgroundParse.start(reader)) {
+            long logged = 0;
+            while (true) {
+                BackgroundParse.Batch batch = parse.next();
+                batch.rows().forEach(writer);
+                if (batch.summary() != null) {
+                    writer.flush();
+                    return batch.summary();
+                }
+                progress.advanced(dataset, writer.count());
+                if (writer.count() / PROGRESS_EVERY > logged) {
+                    logged = writer.count() / PROGRESS_EVERY;
+                    log.info("Importing genotype dataset {}: {} variants so far", dataset, writer.count());
+                }
             }
         }
     }
