@@ -1,7 +1,10 @@
 package org.genovfl.party.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The real data sets that {@code data/fetch.sh} caches (shapeit4-example, the Genomics
@@ -29,5 +32,23 @@ public final class TestData {
             throw new IllegalStateException("test data " + file + " is missing: run data/fetch.sh (./genovfl test does)");
         }
         return file;
+    }
+
+    /** Runs a command (bcftools, for reference figures) and returns its output lines; fails the test if it fails. */
+    public static List<String> run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        byte[] out;
+        try (var in = process.getInputStream()) {
+            out = in.readAllBytes();
+        }
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish in 120 s");
+        }
+        if (process.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " exited with " + process.exitValue());
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
     }
 }

@@ -331,9 +331,16 @@ public final class VcfDosageReader implements AutoCloseable {
             byte[] magic = in.readNBytes(5);
             if (magic[3] != 2 || magic[4] != 1) {
                 throw new VcfFormatException(name, 1, "BCF version " + magic[3] + "." + magic[4]
-                        + " is not supported (htsjdk reads BCF 2.1 only); import it as VCF: bcftools view -Oz");
+                        + " is not supported: GenoVFL reads BCF through htsjdk, which decodes BCF 2.1 only (current bcftools"
+                        + " writes 2.2); convert the file to VCF and import that: bcftools view -Oz -o " + vcfName(name) + " " + name);
             }
         }
+    }
+
+    /** The name to suggest for the VCF converted from BCF file {@code name}. */
+    private static String vcfName(String name) {
+        String stem = name.replaceFirst("\\.bcf(\\.gz)?$", "");
+        return (stem.equals(name) ? name + ".converted" : stem) + ".vcf.gz";
     }
 
     private static InputStream decompressed(Path file, boolean blockCompressed) throws IOException {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.genovfl.party.ingest.IngestDatabase;
 import org.genovfl.party.ingest.TestData;
@@ -70,9 +69,9 @@ class VcfImporterTest {
         for (Path file : List.of(referenceVcf, unphasedBcf)) {
             String name = file.getFileName().toString();
             ImportedDataset imported = importer.importFile(file, name, SampleSheet.identity());
-            List<String> bcftools = run("bash", "-c", "bcftools +fill-tags '" + bcftoolsInput.get(file) + "' -- -t AF,AC,AN"
+            List<String> bcftools = TestData.run("bash", "-c", "bcftools +fill-tags '" + bcftoolsInput.get(file) + "' -- -t AF,AC,AN"
                     + " | bcftools query -f '%CHROM\\t%POS\\t%REF\\t%ALT\\t%AF\\t%AC\\t%AN\\n'");
-            List<String> samples = run("bcftools", "query", "-l", bcftoolsInput.get(file).toString());
+            List<String> samples = TestData.run("bcftools", "query", "-l", bcftoolsInput.get(file).toString());
             assertThat(imported.samples()).isEqualTo(samples.size());
             assertThat(imported.variants()).isEqualTo(24_990).isEqualTo(bcftools.size());
             totalSamples += imported.samples();
@@ -124,10 +123,58 @@ class VcfImporterTest {
     }
 
     @Test
+    void bcf21WrittenByHtsjdkImportsLikeTheVcfItWasWrittenFrom() {
+        // scaffold.vcf.gz: 203 samples with missing calls, mixed phased and unphased.
+        Path vcf = TestData.file("shapeit4-example/scaffold.vcf.gz");
+        Path bcf = directory.resolve("scaffold-2.1.bcf");
+        try (VCFFileReader reader = new VCFFileReader(vcf, false);
+                VariantContextWriter writer = new VariantContextWriterBuilder().setOutputPath(bcf)
+                        .setOutputFileType(VariantContextWriterBuilder.OutputType.BCF)
+                        .unsetOption(Options.INDEX_ON_THE_FLY).build()) {
+            writer.writeHeader(reader.getFileHeader());
+            reader.forEach(writer::add);
+        }
+        ImportedDataset fromVcf = importer.importFile(vcf, "scaffold as VCF", SampleSheet.identity());
+        ImportedDataset fromBcf = importer.importFile(bcf, "scaffold as BCF 2.1", SampleSheet.identity());
+        assertThat(fromBcf.format()).isEqualTo("BCF");
+        assertThat(fromBcf.samples()).isEqualTo(fromVcf.samples()).isEqualTo(203);
+        assertThat(fromBcf.variants()).isEqualTo(fromVcf.variants()).isEqualTo(3008);
+        assertThat(variantRows(fromBcf.datasetId())).isEqualTo(variantRows(fromVcf.datasetId()));
+    }
+
+    @Test
+    void bcf22FromBcftoolsIsRefusedNamingTheFileTheReasonAndTheWorkaround() throws Exception {
+        Path source = TestData.file("shapeit4-example/scaffold.vcf.gz");
+        for (String[] output : new String[][] {{"-Ob", "scaffold.bcf"}, {"-Ou", "scaffold-uncompressed.bcf"}}) {
+            Path bcf = directory.resolve(output[1]);
+            TestData.run("bcftools", "view", output[0], "-o", bcf.toString(), source.toString());
+            assertStoreUnchangedAfterRefusal(bcf, 1, "BCF version 2.2 is not supported");
+            assertThatThrownBy(() -> importer.importFile(bcf, "bcf 2.2", SampleSheet.identity()))
+                    .hasMessageContaining("htsjdk, which decodes BCF 2.1 only")
+                    .hasMessageEndingWith("convert the file to VCF and import that: bcftools view -Oz -o "
+                            + output[1].replace(".bcf", ".vcf.gz") + " " + output[1]);
+        }
+    }
+
+    /** Every stored column of a dataset's variants, in order, dosages in hex. */
+    private static List<String> variantRows(UUID dataset) {
+        return db.jdbc.sql("""
+                SELECT variant_index, chrom, pos, variant_id, ref, alt, alt_allele_freq, call_rate, hwe_p, encode(dosages, 'hex'), gene
+                  FROM genotype_variant WHERE dataset_id = ? ORDER BY variant_index""").param(dataset)
+                .query((rs, n) -> {
+                    StringBuilder row = new StringBuilder();
+                    for (int c = 1; c <= 11; c++) {
+                        row.append(rs.getString(c)).append('\t');
+                    }
+                    return row.toString();
+                }).list();
+    }
+
+    @Test
     void dosagesOfOneSiteMatchTheGenotypesOfTheFile() throws Exception {
         Path file = TestData.file("shapeit4-example/scaffold.vcf.gz");
         ImportedDataset imported = importer.importFile(file, "scaffold", SampleSheet.identity());
-        String site = run("bash", "-c", "bcftools query -f '[%GT\\t]\\n' '" + file + "' | sed -n 100p").get(0);
+        String site = TestData.run("bash", "-c", "bcftools query -f '[%GT\\t]\\n' '" + file + "' | sed -n 100p").get(0);
         byte[] packed = db.jdbc.sql("SELECT dosages FROM genotype_variant WHERE dataset_id = ? AND variant_index = 99")
                 .param(imported.datasetId()).query(byte[].class).single();
         String[] calls = site.split("\t");
@@ -240,17 +287,5 @@ class VcfImporterTest {
         try (var in = new GZIPInputStream(Files.newInputStream(gz))) {
             return new ArrayList<>(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
         }
-    }
-
-    static List<String> run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        byte[] out;
-        try (var in = process.getInputStream()) {
-            out = in.readAllBytes();
-        }
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
-        String text = new String(out, StandardCharsets.UTF_8);
-        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
     }
 }
