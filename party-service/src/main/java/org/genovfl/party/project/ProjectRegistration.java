@@ -50,6 +50,9 @@ import org.springframework.transaction.annotation.Transactional;
  *       frequency, call rate, HWE p, as stored at import), deduplicated and ordered by
  *       chromosome, position, REF, ALT: one GENOMIC row each, coded by rsID when it has
  *       one, else {@code chrom:pos}. The same data and specification give the same rows.
+ *       A gene feature matches only variants whose gene is known (a Genomics Reporting
+ *       gene studied, or a VCF's INFO gene annotation); when it matches nothing and variants
+ *       without a gene are held, the answer says that it cannot be resolved for them.
  * </ul>
  * Registering a project again with the same specification refreshes the rows and counts;
  * with another specification it is refused.
@@ -304,8 +307,18 @@ public class ProjectRegistration {
                     selected.putIfAbsent(sortKey(variant), variant);
                 }
             });
-            counts.add(new FeatureCount(label, passed[0], matched[0] + " variant row(s) matched, " + passed[0] + " passed the quality filters"));
-            if (passed[0] == 0) {
+            String detail = matched[0] + " variant row(s) matched, " + passed[0] + " passed the quality filters";
+            long withoutGene = feature.gene() == null ? 0 : variantsWithoutGene();
+            if (withoutGene > 0) {
+                detail += "; " + withoutGene + " variant row(s) held here have no gene annotation and cannot match a gene";
+            }
+            counts.add(new FeatureCount(label, passed[0], detail));
+            if (matched[0] == 0 && withoutGene > 0) {
+                problems.add(label + ": cannot be resolved for the " + withoutGene + " variant row(s) held here without a gene"
+                        + " (imported from VCF/BCF files without INFO gene annotations: GENE=, SnpEff ANN=, VEP CSQ= or"
+                        + " GENEINFO=); a gene feature matches only variants whose gene is known: annotate the VCF or use"
+                        + " rsID or region features");
+            } else if (passed[0] == 0) {
                 problems.add(label + ": no variant held here passes the quality filters");
             }
         }
@@ -313,23 +326,35 @@ public class ProjectRegistration {
             throw new IllegalArgumentException("the genomic features select " + selected.size() + " variants here; at most "
                     + MAX_GENOMIC_FEATURES + " are allowed: narrow the regions or tighten the filters");
         }
-        // One column per code: split alleles of one position share a chrom:pos code, keep the first.
-        LinkedHashSet<String> codes = new LinkedHashSet<>();
-        selected.values().forEach(v -> codes.add(v.code()));
+        // One column per code: split alleles of one position share their code, keep the first
+        // that passed; the rule names that allele, so the matrix reads exactly this variant.
+        Map<String, Variant> columns = new java.util.LinkedHashMap<>();
+        selected.values().forEach(v -> columns.putIfAbsent(v.code(), v));
         int ordinal = 0;
-        for (String code : codes) {
+        for (Map.Entry<String, Variant> column : columns.entrySet()) {
+            String code = column.getKey();
+            Variant v = column.getValue();
+            Map<String, Object> allele = new java.util.TreeMap<>(Map.of("chrom", v.chrom(), "pos", v.pos(), "ref", v.ref(), "alt", v.alt()));
             jdbc.sql("""
                     INSERT INTO feature_spec (project_id, party_id, kind, ordinal, code_system, code, rule)
-                    VALUES (?, ?, 'GENOMIC', ?, ?, ?, '{}'::jsonb)
+                    VALUES (?, ?, 'GENOMIC', ?, ?, ?, CAST(? AS jsonb))
                     """).param(projectId).param(self).param(ordinal++).param(code.startsWith("rs") ? "dbSNP" : "chrom:pos")
-                    .param(code).update();
+                    .param(code).param(json(allele)).update();
         }
         long samples = jdbc.sql("""
                 SELECT count(DISTINCT s.patient_id) FROM genotype_sample s
                   JOIN genotype_dataset d ON d.id = s.dataset_id AND d.status = 'READY' WHERE s.patient_id IS NOT NULL
                 """).query(Long.class).single();
-        counts.add(new FeatureCount("genomic columns", codes.size(), "distinct variants after filters, in column order"));
+        counts.add(new FeatureCount("genomic columns", columns.size(), "distinct variants after filters, in column order"));
         return new ValidationReport(organisation, role.name(), samples, null, null, counts, problems, null);
+    }
+
+    /** Variant rows of READY datasets whose gene is unknown (VCF/BCF without gene annotations). */
+    private long variantsWithoutGene() {
+        return jdbc.sql("""
+                SELECT count(*) FROM genotype_variant v JOIN genotype_dataset d ON d.id = v.dataset_id AND d.status = 'READY'
+                 WHERE v.gene IS NULL
+                """).query(Long.class).single();
     }
 
     private static String sortKey(Variant v) {

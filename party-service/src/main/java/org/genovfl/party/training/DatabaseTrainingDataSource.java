@@ -21,11 +21,14 @@ import org.springframework.transaction.annotation.Transactional;
  * order.
  * <ul>
  * <li>CLINICAL: the latest numeric {@code clinical_observation} with the spec's code (and
- *     code system, if the spec names one), before the rule's date for rule LATEST_BEFORE
- *     (rows as {@link org.genovfl.party.project.ProjectRegistration} writes them);</li>
- * <li>GENOMIC: the dosage (0, 1, 2 alternate alleles) of the variant named by the spec's
- *     code, either its id (rsID) or {@code chrom:pos}, decoded from the packed store for the
- *     sample linked to the patient; a missing call (3) is NaN;</li>
+ *     code system, if the spec names one), before the rule's date (00:00 UTC, exclusive) for
+ *     rule LATEST_BEFORE (rows as {@link org.genovfl.party.project.ProjectRegistration}
+ *     writes them); among values at the same time, the one imported last;</li>
+ * <li>GENOMIC: the dosage (0, 1, 2 alternate alleles) of the variant the spec's rule names
+ *     (chrom, pos, REF, ALT: the allele that passed the quality filters at registration),
+ *     decoded from the packed store for the sample linked to the patient; a missing call (3)
+ *     is NaN. A patient genotyped in several datasets takes the call of the most recently
+ *     imported dataset that has one;</li>
  * <li>label (hospital): 1 when the patient has a {@code clinical_condition} with the
  *     project's label code ({@code label_spec} {"system", "code"}), else 0.</li>
  * </ul>
@@ -44,7 +47,9 @@ class DatabaseTrainingDataSource implements TrainingDataSource {
         this.ownPartyId = PartyRegistry.idOf(properties.organisation());
     }
 
-    private record FeatureSpec(String kind, String codeSystem, String code, String before) {
+    /** A feature_spec row; {@code chrom, pos, ref, alt}: the allele a GENOMIC column reads. */
+    private record FeatureSpec(String kind, String codeSystem, String code, String before, String chrom, Long pos,
+            String ref, String alt) {
     }
 
     @Override
@@ -68,11 +73,13 @@ class DatabaseTrainingDataSource implements TrainingDataSource {
         }
         List<FeatureSpec> specs = jdbc.sql("""
                 SELECT kind, code_system, code,
-                       CASE WHEN rule ->> 'type' = 'LATEST_BEFORE' THEN rule ->> 'before' END AS before
+                       CASE WHEN rule ->> 'type' = 'LATEST_BEFORE' THEN rule ->> 'before' END AS before,
+                       rule ->> 'chrom', CAST(rule ->> 'pos' AS BIGINT), rule ->> 'ref', rule ->> 'alt'
                   FROM feature_spec
                  WHERE project_id = ? AND party_id = ? ORDER BY ordinal
                 """).params(projectId, ownPartyId)
-                .query((rs, n) -> new FeatureSpec(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .query((rs, n) -> new FeatureSpec(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getObject(6, Long.class), rs.getString(7), rs.getString(8)))
                 .list();
         if (specs.isEmpty()) {
             throw new IllegalArgumentException("project " + projectId + " defines no feature for this party");
@@ -101,7 +108,8 @@ class DatabaseTrainingDataSource implements TrainingDataSource {
                   JOIN aligned_cohort a ON a.patient_id = o.patient_id AND a.psi_run_id = :run
                  WHERE o.code = :code AND (CAST(:system AS TEXT) IS NULL OR o.code_system = :system)
                    AND o.value_numeric IS NOT NULL
-                   AND (CAST(:before AS DATE) IS NULL OR o.effective_at < CAST(:before AS DATE))
+                   AND (CAST(:before AS DATE) IS NULL
+                        OR o.effective_at < CAST(CAST(:before AS DATE) AS TIMESTAMP) AT TIME ZONE 'UTC')
                  ORDER BY o.patient_id, o.effective_at DESC NULLS LAST, o.id DESC
                 """)
                 .param("run", psiRunId).param("code", spec.code()).param("system", spec.codeSystem())
@@ -113,24 +121,37 @@ class DatabaseTrainingDataSource implements TrainingDataSource {
 
     private void fillGenomic(FeatureSpec spec, int column, Map<Long, Integer> rowOf, double[][] features,
             Map<UUID, Map<Integer, Integer>> sampleRows) {
-        String code = spec.code();
-        int colon = code.lastIndexOf(':');
-        String chrom = null;
-        Long pos = null;
-        if (colon > 0 && code.substring(colon + 1).chars().allMatch(Character::isDigit) && colon < code.length() - 1) {
-            chrom = code.substring(0, colon);
-            pos = Long.parseLong(code.substring(colon + 1));
-        }
         record Variant(UUID dataset, byte[] dosages) {
         }
-        List<Variant> variants = jdbc.sql("""
-                SELECT v.dataset_id, v.dosages FROM genotype_variant v
-                  JOIN genotype_dataset d ON d.id = v.dataset_id AND d.status = 'READY'
-                 WHERE v.variant_id = :code OR (v.chrom = :chrom AND v.pos = :pos)
-                 ORDER BY d.imported_at DESC, v.variant_index
-                """)
-                .param("code", code).param("chrom", chrom).param("pos", pos)
-                .query((rs, n) -> new Variant(rs.getObject(1, UUID.class), rs.getBytes(2))).list();
+        List<Variant> variants;
+        if (spec.alt() != null) {
+            variants = jdbc.sql("""
+                    SELECT v.dataset_id, v.dosages FROM genotype_variant v
+                      JOIN genotype_dataset d ON d.id = v.dataset_id AND d.status = 'READY'
+                     WHERE v.chrom = :chrom AND v.pos = :pos AND v.ref = :ref AND v.alt = :alt
+                     ORDER BY d.imported_at DESC, d.id, v.variant_index
+                    """)
+                    .param("chrom", spec.chrom()).param("pos", spec.pos()).param("ref", spec.ref()).param("alt", spec.alt())
+                    .query((rs, n) -> new Variant(rs.getObject(1, UUID.class), rs.getBytes(2))).list();
+        } else {
+            // Rows written before registration named the allele: the column is found by its code.
+            String code = spec.code();
+            int colon = code.lastIndexOf(':');
+            String chrom = null;
+            Long pos = null;
+            if (colon > 0 && colon < code.length() - 1 && code.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+                chrom = code.substring(0, colon);
+                pos = Long.parseLong(code.substring(colon + 1));
+            }
+            variants = jdbc.sql("""
+                    SELECT v.dataset_id, v.dosages FROM genotype_variant v
+                      JOIN genotype_dataset d ON d.id = v.dataset_id AND d.status = 'READY'
+                     WHERE v.variant_id = :code OR (v.chrom = :chrom AND v.pos = :pos)
+                     ORDER BY d.imported_at DESC, d.id, v.variant_index
+                    """)
+                    .param("code", code).param("chrom", chrom).param("pos", pos)
+                    .query((rs, n) -> new Variant(rs.getObject(1, UUID.class), rs.getBytes(2))).list();
+        }
         boolean[] filled = new boolean[features.length];
         for (Variant variant : variants) {
             Map<Integer, Integer> samples = sampleRows.computeIfAbsent(variant.dataset(), dataset -> cohortSamples(dataset, rowOf));
