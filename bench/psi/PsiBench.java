@@ -70,10 +70,16 @@ public class PsiBench {
                         + "\ngenovfl.client.request-timeout=10m\n",
                         StandardOpenOption.APPEND);
                 Path log = dir.resolve(role.name().toLowerCase() + ".log");
-                processes.put(role, new ProcessBuilder(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx1g", "-XX:+UseSerialGC", "-jar", jar.toString(),
-                        "--spring.config.additional-location=file:" + network.propertiesFile(role)))
+                List<String> command = new ArrayList<>(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-XX:+UseSerialGC"));
+                // e.g. PSI_BENCH_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/%p.jfr to profile a party
+                String extra = System.getenv().getOrDefault("PSI_BENCH_JVM_OPTS", "").trim();
+                if (!extra.isEmpty()) {
+                    command.addAll(List.of(extra.replace("%p", role.name().toLowerCase()).split("\\s+")));
+                }
+                command.addAll(List.of("-jar", jar.toString(),
+                        "--spring.config.additional-location=file:" + network.propertiesFile(role)));
+                processes.put(role, new ProcessBuilder(command)
                         .redirectErrorStream(true).redirectOutput(log.toFile()).start());
             }
             HttpClient https = client(network);
@@ -87,8 +93,12 @@ public class PsiBench {
             System.out.printf("n=%d: seeded both parties in %.1f s%n", n, (System.nanoTime() - seedStart) / 1e9);
 
             Map<PartyRole, Long> cpuBefore = new EnumMap<>(PartyRole.class);
+            Map<PartyRole, Long> dbCpuBefore = new EnumMap<>(PartyRole.class);
+            Map<PartyRole, Map<String, Long>> threadsBefore = new EnumMap<>(PartyRole.class);
             for (PartyRole role : PARTIES) {
+                threadsBefore.put(role, cpuTicksByThread(processes.get(role).pid()));
                 cpuBefore.put(role, cpuTicks(processes.get(role).pid()));
+                dbCpuBefore.put(role, postgresCpuTicks(dbPorts.get(role)));
             }
             long start = System.nanoTime();
             HttpResponse<String> started = https.send(HttpRequest.newBuilder(
@@ -102,15 +112,13 @@ public class PsiBench {
                 throw new IllegalStateException("start refused: " + started.body());
             }
             String runId = JSON.readTree(started.body()).get("runId").asText();
-            JsonNode hospitalRun;
-            while (true) {
-                hospitalRun = run(https, network, PartyRole.HOSPITAL, runId);
-                if (!"RUNNING".equals(hospitalRun.get("status").asText())) {
-                    break;
-                }
-                Thread.sleep(1000); // each poll costs the hospital a BCrypt check: keep them rare
+            // Polled in the databases: an API poll would cost the party a BCrypt check each time.
+            // Done when both parties finished (the lab completes on the hospital's completion).
+            for (PartyRole role : PARTIES) {
+                awaitFinished(dbPorts.get(role), UUID.fromString(runId));
             }
             double wall = (System.nanoTime() - start) / 1e9;
+            JsonNode hospitalRun = run(https, network, PartyRole.HOSPITAL, runId);
             JsonNode labRun = run(https, network, PartyRole.LAB, runId);
             if (!"COMPLETED".equals(hospitalRun.get("status").asText())) {
                 throw new IllegalStateException("run failed: " + hospitalRun);
@@ -126,7 +134,11 @@ public class PsiBench {
             for (PartyRole role : PARTIES) {
                 long pid = processes.get(role).pid();
                 String key = role.name().toLowerCase();
-                row.put(key + "CpuSeconds", round((cpuTicks(pid) - cpuBefore.get(role)) / tick));
+                long processTicks = cpuTicks(pid) - cpuBefore.get(role);
+                row.put(key + "CpuSeconds", round(processTicks / tick));
+                row.put(key + "CpuSecondsByThread", cpuByThread(pid, threadsBefore.get(role), processTicks, tick));
+                row.put(key + "PostgresCpuSeconds",
+                        round((postgresCpuTicks(dbPorts.get(role)) - dbCpuBefore.get(role)) / tick));
                 row.put(key + "PeakRssMiB", peakRssKiB(pid) / 1024);
                 JsonNode progress = (role == PartyRole.HOSPITAL ? hospitalRun : labRun).get("progress");
                 row.put(key + "BytesSentPerIdentifier", round(progress.get("bytesSent").asDouble() / n));
@@ -186,10 +198,94 @@ public class PsiBench {
         }
     }
 
+    static void awaitFinished(int port, UUID runId) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
+                var query = db.prepareStatement("SELECT status FROM psi_run WHERE id = ?")) {
+            query.setObject(1, runId);
+            while (true) {
+                try (var rows = query.executeQuery()) {
+                    String status = rows.next() ? rows.getString(1) : "RUNNING";
+                    if (!status.equals("RUNNING") && !status.equals("CONFIRMED")) {
+                        return;
+                    }
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * CPU of a party's embedded PostgreSQL: its postmaster (with the backends it reaped) and
+     * the processes still running under it.
+     */
+    static long postgresCpuTicks(int port) throws IOException {
+        long total = 0;
+        for (ProcessHandle process : ProcessHandle.allProcesses().toList()) {
+            String command = process.info().commandLine().orElse("");
+            if (command.contains("postgres") && command.contains("-p " + port)) {
+                total += cpuTicks(process.pid(), true);
+                for (ProcessHandle child : process.children().toList()) {
+                    try {
+                        total += cpuTicks(child.pid(), false);
+                    } catch (IOException ended) {
+                        // a backend that ended meanwhile: the postmaster's cutime has it
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
     static long cpuTicks(long pid) throws IOException {
+        return cpuTicks(pid, false);
+    }
+
+    /** CPU ticks of each live thread, keyed by name with digits folded ("http-nio-#-exec-#") and thread id. */
+    static Map<String, Long> cpuTicksByThread(long pid) throws IOException {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(name + "|" + task.getFileName(), Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                } catch (IOException ended) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /**
+     * Where a party's CPU went over the run, by thread name; "(threads that ended)" is the
+     * rest of the process total: mostly the native worker threads each group operation
+     * spawns (they inherit the caller's name but are gone when the run ends).
+     */
+    static Map<String, Double> cpuByThread(long pid, Map<String, Long> before, long processTicks, double tick)
+            throws IOException {
+        Map<String, Long> after = cpuTicksByThread(pid);
+        Map<String, Long> byName = new java.util.TreeMap<>();
+        long live = 0;
+        for (var thread : after.entrySet()) {
+            long used = thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+            byName.merge(thread.getKey().substring(0, thread.getKey().indexOf('|')), used, Long::sum);
+            live += used;
+        }
+        byName.put("(threads that ended)", processTicks - live);
+        Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+        byName.entrySet().stream().filter(e -> e.getValue() >= 10)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> seconds.put(e.getKey(), round(e.getValue() / tick)));
+        return seconds;
+    }
+
+    static long cpuTicks(long pid, boolean withReapedChildren) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        return withReapedChildren ? own + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : own; // cutime, cstime
     }
 
     static long peakRssKiB(long pid) throws IOException {
