@@ -9,6 +9,7 @@
 use std::io::Read;
 use std::os::raw::c_int;
 use std::ptr::null_mut;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use crate::jni_util::Error;
 use crate::sealc::*;
@@ -57,6 +58,15 @@ impl Kind {
     }
 }
 
+/// Contexts and SEAL objects made by this module and not yet freed. The memory test reads
+/// it (through `CkksNative.liveObjects`) to show that closing frees every native object.
+static LIVE_OBJECTS: AtomicI64 = AtomicI64::new(0);
+
+/// The number of contexts and SEAL objects currently allocated by this module.
+pub fn live_objects() -> i64 {
+    LIVE_OBJECTS.load(Ordering::Relaxed)
+}
+
 /// Frees a SEAL object (or a boxed [`Context`]) of the given kind.
 ///
 /// # Safety
@@ -64,6 +74,9 @@ impl Kind {
 pub unsafe fn destroy(kind: Kind, h: Handle) {
     if h.is_null() {
         return;
+    }
+    if kind != Kind::Context {
+        LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
     }
     let _ = match kind {
         Kind::Context => {
@@ -94,6 +107,7 @@ impl Obj {
         if h.is_null() {
             return Err(Error::State(format!("SEAL returned no {kind:?}")));
         }
+        LIVE_OBJECTS.fetch_add(1, Ordering::Relaxed);
         Ok(Obj { kind, h })
     }
     fn ciphertext() -> Result<Obj, Error> {
@@ -143,6 +157,7 @@ unsafe impl Sync for Context {}
 
 impl Drop for Context {
     fn drop(&mut self) {
+        LIVE_OBJECTS.fetch_sub(1, Ordering::Relaxed);
         // SAFETY: created in create_context and owned here.
         unsafe {
             Evaluator_Destroy(self.evaluator);
@@ -170,6 +185,7 @@ impl Context {
             seal!(EncParams_SetCoeffModulus(parms, moduli.len() as u64, moduli.as_mut_ptr()))?;
             let mut seal_ctx: Handle = null_mut();
             seal!(SEALContext_Create(parms, true, SEC_LEVEL_TC128, &mut seal_ctx))?;
+            LIVE_OBJECTS.fetch_add(1, Ordering::Relaxed); // from here on, Drop frees and counts down
             let mut ctx = Box::new(Context {
                 seal: seal_ctx,
                 encoder: null_mut(),

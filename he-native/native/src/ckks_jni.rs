@@ -89,6 +89,10 @@ jni_fn!(Java_org_genovfl_he_CkksNative_destroy(env, kind: jint, handle: jlong) -
     Ok(())
 });
 
+jni_fn!(Java_org_genovfl_he_CkksNative_liveObjects(env) -> jlong {
+    Ok(crate::ckks::live_objects())
+});
+
 jni_fn!(Java_org_genovfl_he_CkksNative_encode(env, c: jlong, values: JDoubleArray<'local>, level: jint, scale: jdouble) -> jlong {
     let values = doubles(env, &values)?;
     Ok(raw(ctx(c)?.encode(&values, level as usize, scale)?))

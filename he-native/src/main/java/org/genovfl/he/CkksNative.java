@@ -25,6 +25,12 @@ final class CkksNative {
 
     static native void destroy(int kind, long handle);
 
+    /**
+     * Contexts and SEAL objects allocated natively and not yet freed, in the whole process:
+     * what closing (or the Cleaner) has not yet released.
+     */
+    static native long liveObjects();
+
     static native long encode(long context, double[] values, int level, double scale);
 
     static native long encodeConstant(long context, double value, int level, double scale);

@@ -12,15 +12,23 @@ import java.util.Objects;
  * <ul>
  *   <li>N sets security and the slot count (N/2 values per ciphertext). Security depends on
  *       N and the total bit count of q: by the HomomorphicEncryption.org standard (2018,
- *       ternary secret, 128-bit classical security) log2 q may be at most 109, 218, 438
- *       and 881 bits for N = 4096, 8192, 16384 and 32768. {@link Builder#build()} refuses
- *       anything above that bound, and SEAL checks it again.</li>
+ *       ternary secret, 128-bit classical security) log2 q may be at most 27, 54, 109, 218,
+ *       438 and 881 bits for N = 1024, 2048, 4096, 8192, 16384 and 32768.
+ *       {@link Builder#build()} refuses anything above that bound, and SEAL checks it
+ *       again.</li>
  *   <li>The first prime holds the integer part and precision of a decrypted value, so it is
  *       larger than Δ (60 bits against Δ = 2^40 leaves 20 bits for values up to about
  *       10^5). Each middle prime is close to Δ and is consumed by one rescale after a
  *       multiplication, so their count is the multiplicative depth. The last prime is the
  *       special prime used only during key switching (relinearization, rotation); it should
  *       be at least as large as the largest other prime.</li>
+ *   <li>Fewer primes give less: with two (a first and a special prime) there is no rescale,
+ *       so the level is 0 and a product must not outgrow the first prime. With one prime
+ *       there is no special prime, and SEAL then does no key switching: no relinearization
+ *       or Galois keys, so no {@code multiply} or {@code rotate}, only encryption, addition
+ *       and products with plaintexts and constants. The small degrees only fit such
+ *       parameters (N = 1024 holds one prime of at most 27 bits), which suit cheap tests of
+ *       the machinery, not GenoVFL's protocols.</li>
  *   <li>Δ = 2^40 gives about 40 - log2(N) - a few bits of precision after decoding: in
  *       GenoVFL's tests, below 1e-5 absolute error on values of magnitude up to 10.</li>
  * </ul>
@@ -68,6 +76,8 @@ public final class CkksParameters {
      */
     public static int maxCoeffModulusBits(int n) {
         return switch (n) {
+            case 1024 -> 27;
+            case 2048 -> 54;
             case 4096 -> 109;
             case 8192 -> 218;
             case 16384 -> 438;
@@ -97,7 +107,15 @@ public final class CkksParameters {
 
     /** Level of a fresh ciphertext = number of rescales it allows. */
     public int maxLevel() {
-        return coeffModulusBits.length - 2;
+        return Math.max(0, coeffModulusBits.length - 2);
+    }
+
+    /**
+     * Whether SEAL can switch keys under these parameters, which relinearization and
+     * rotation need: only with a special prime, so with at least two primes.
+     */
+    public boolean supportsKeySwitching() {
+        return coeffModulusBits.length >= 2;
     }
 
     /** Total bit count of q. */
@@ -176,12 +194,13 @@ public final class CkksParameters {
         }
 
         /**
-         * @param n the polynomial modulus degree: 4096, 8192, 16384 or 32768
+         * @param n the polynomial modulus degree: a power of two from 1024 to 32768
          * @throws IllegalArgumentException if {@code n} is not one of those
          */
         public Builder polyModulusDegree(int n) {
             if (maxCoeffModulusBits(n) == 0) {
-                throw new IllegalArgumentException("poly modulus degree must be 4096, 8192, 16384 or 32768, not " + n);
+                throw new IllegalArgumentException("poly modulus degree must be a power of two from 1024 to 32768, not "
+                        + n);
             }
             this.polyModulusDegree = n;
             return this;
@@ -190,13 +209,13 @@ public final class CkksParameters {
         /**
          * @param bits bit sizes of the coefficient modulus primes, special prime last
          * @throws NullPointerException if {@code bits} is null
-         * @throws IllegalArgumentException if there are fewer than 3 primes (one rescale
-         *     needs a first, a middle and a special prime) or a size is outside 20..60
+         * @throws IllegalArgumentException if there is no prime or a size is outside 20..60
+         *     (fewer than 3 primes allow no rescale, 1 prime no key switching: see above)
          */
         public Builder coeffModulusBits(int... bits) {
             Objects.requireNonNull(bits, "bits");
-            if (bits.length < 3) {
-                throw new IllegalArgumentException("need at least 3 coefficient modulus primes, got " + bits.length);
+            if (bits.length == 0) {
+                throw new IllegalArgumentException("need at least one coefficient modulus prime");
             }
             for (int b : bits) {
                 if (b < MIN_PRIME_BITS || b > MAX_PRIME_BITS) {

@@ -35,8 +35,12 @@ public final class KeyGenerator extends NativeObject {
         }
     }
 
-    /** @throws IllegalStateException if this generator is closed */
+    /**
+     * @throws IllegalStateException if this generator is closed, or the parameters allow no
+     *     key switching ({@link CkksParameters#supportsKeySwitching()})
+     */
     public RelinKeys relinKeys() {
+        requireKeySwitching("relinearization keys");
         try (Lease lease = new Lease()) {
             return new RelinKeys(context, CkksNative.relinKeys(lease.take(this)), keyId);
         }
@@ -49,7 +53,8 @@ public final class KeyGenerator extends NativeObject {
      * @throws NullPointerException if {@code steps} is null
      * @throws IllegalArgumentException if there is no step, or a step is 0 or not below the
      *     slot count in magnitude
-     * @throws IllegalStateException if this generator or its context is closed
+     * @throws IllegalStateException if this generator or its context is closed, or the
+     *     parameters allow no key switching ({@link CkksParameters#supportsKeySwitching()})
      */
     public GaloisKeys galoisKeys(int... steps) {
         Objects.requireNonNull(steps, "steps");
@@ -62,6 +67,7 @@ public final class KeyGenerator extends NativeObject {
                         + context.slotCount() + " in magnitude");
             }
         }
+        requireKeySwitching("Galois keys");
         int[] distinct = Arrays.stream(steps).distinct().toArray();
         try (Lease lease = new Lease()) {
             return new GaloisKeys(context, CkksNative.galoisKeys(lease.take(context), lease.take(this), distinct),
@@ -72,10 +78,18 @@ public final class KeyGenerator extends NativeObject {
     /**
      * Galois keys for {@link Evaluator#sumSlots}: steps 1, 2, 4, ..., slots/2.
      *
-     * @throws IllegalStateException if this generator or its context is closed
+     * @throws IllegalStateException if this generator or its context is closed, or the
+     *     parameters allow no key switching
      */
     public GaloisKeys galoisKeysForSum() {
         return galoisKeys(powersOfTwoBelow(context.slotCount()));
+    }
+
+    private void requireKeySwitching(String what) {
+        if (!context.parameters().supportsKeySwitching()) {
+            throw new IllegalStateException("no " + what + " under " + context.parameters()
+                    + ": a single prime allows no key switching");
+        }
     }
 
     static int[] powersOfTwoBelow(int slots) {

@@ -149,6 +149,28 @@ class CkksOperationsIT {
     }
 
     @Test
+    void theSmallestParametersEncryptAndAddButRefuseKeySwitching() {
+        try (KeySet small = new KeySet(MemoryLoop.SMALLEST)) {
+            double[] x = new double[small.context.slotCount()];
+            double[] y = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (random.nextDouble() * 2 - 1) * 4;
+                y[i] = (random.nextDouble() * 2 - 1) * 4;
+            }
+            try (Ciphertext a = small.encryptor.encrypt(x); Ciphertext b = small.encryptor.encrypt(y);
+                 Ciphertext sum = small.context.evaluator().add(a, b)) {
+                assertThat(sum.level()).isZero();
+                // Δ = 2^20 leaves far less precision than the presets' 2^40
+                assertThat(maxError(apply(x, y, Double::sum), small.decryptor.decryptValues(sum))).isLessThan(1e-3);
+            }
+            assertThatThrownBy(small.keys::relinKeys).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no key switching");
+            assertThatThrownBy(() -> small.keys.galoisKeys(1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("no key switching");
+        }
+    }
+
+    @Test
     void multiplyRelinearizeRescale() {
         double[] x = randomVector();
         double[] y = randomVector();

@@ -20,6 +20,20 @@ class CkksParametersTest {
     }
 
     @Test
+    void smallDegreesTakeFewPrimesWithoutRescaleOrKeySwitching() {
+        CkksParameters onePrime = CkksParameters.builder().polyModulusDegree(1024).coeffModulusBits(27)
+                .scale(Math.pow(2, 20)).build();
+        assertThat(onePrime.maxLevel()).isZero();
+        assertThat(onePrime.supportsKeySwitching()).isFalse();
+        assertThat(onePrime.slotCount()).isEqualTo(512);
+        CkksParameters twoPrimes = CkksParameters.builder().polyModulusDegree(2048).coeffModulusBits(27, 27)
+                .scale(Math.pow(2, 20)).build();
+        assertThat(twoPrimes.maxLevel()).isZero();
+        assertThat(twoPrimes.supportsKeySwitching()).isTrue();
+        assertThat(CkksParameters.n8192().supportsKeySwitching()).isTrue();
+    }
+
+    @Test
     void refusesInsecureParameters() {
         assertThatThrownBy(() -> CkksParameters.builder().polyModulusDegree(8192)
                 .coeffModulusBits(60, 40, 40, 40, 60).scale(Math.pow(2, 40)).build())
@@ -27,7 +41,15 @@ class CkksParametersTest {
         assertThatThrownBy(() -> CkksParameters.builder().polyModulusDegree(4096)
                 .coeffModulusBits(60, 40, 40).scale(Math.pow(2, 40)).build())
                 .hasMessageContaining("insecure");
-        assertThatThrownBy(() -> CkksParameters.builder().polyModulusDegree(2048))
+        assertThatThrownBy(() -> CkksParameters.builder().polyModulusDegree(1024).coeffModulusBits(28)
+                .scale(Math.pow(2, 20)).build()).hasMessageContaining("insecure");
+        assertThatThrownBy(() -> CkksParameters.builder().polyModulusDegree(2048).coeffModulusBits(28, 27)
+                .scale(Math.pow(2, 20)).build()).hasMessageContaining("insecure");
+        assertThatThrownBy(() -> CkksParameters.builder().polyModulusDegree(512))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CkksParameters.builder().polyModulusDegree(3000))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CkksParameters.builder().coeffModulusBits())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CkksParameters.builder().coeffModulusBits(60, 61, 60))
                 .isInstanceOf(IllegalArgumentException.class);
