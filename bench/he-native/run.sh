@@ -30,11 +30,15 @@ if [ "$what" = all ] || [ "$what" = java ]; then
   classpath=$(cd "$root" && mvn -q -B -pl he-native dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
   jar=$(ls "$root"/he-native/target/genovfl-he-native-*.jar | head -1)
+  # A fixed, pre-touched heap measures the steady state of a long-running service: in a
+  # young JVM every new byte[] (save returns one per call) lands on heap pages never used
+  # before, and the kernel's first-touch faults were then billed to the Java side.
+  heap=(-Xms1g -Xmx1g -XX:+AlwaysPreTouch)
   java -cp "$jar:$root/he-native/target/test-classes:$classpath" org.openjdk.jmh.Main CkksBenchmark \
-    -f 1 -wi 3 -i 5 -w 1s -r 1s -rf json -rff "$results/he-native-jmh.json" \
+    -f 1 -wi 3 -i 5 -w 1s -r 1s -jvmArgsAppend "${heap[*]}" -rf json -rff "$results/he-native-jmh.json" \
     | tee "$results/he-native-jmh.txt"
   # paired: Java API and native calls alternate in one process, so both see the same load
-  java -cp "$jar:$root/he-native/target/test-classes:$classpath" org.genovfl.he.JniOverhead \
+  java "${heap[@]}" -cp "$jar:$root/he-native/target/test-classes:$classpath" org.genovfl.he.JniOverhead \
     "$results/he-native-overhead"
 fi
 

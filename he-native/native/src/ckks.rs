@@ -431,35 +431,47 @@ impl Context {
 
     /// SEAL's serialization of `h`, compressed with zstd unless `compress` is false.
     pub fn save(kind: Kind, h: Handle, compress: bool) -> Result<Vec<u8>, Error> {
-        Self::save_after(kind, h, compress, &[])
+        let mut buf = Vec::new();
+        Self::save_into(kind, h, compress, &[], &mut buf)?;
+        Ok(buf)
     }
 
-    /// `prefix` followed by SEAL's serialization of `h`, written in place (no extra copy).
-    pub fn save_after(kind: Kind, h: Handle, compress: bool, prefix: &[u8]) -> Result<Vec<u8>, Error> {
+    /// Replaces the contents of `buf` with `prefix` followed by SEAL's serialization of `h`.
+    /// SEAL writes straight into `buf`, which grows to SEAL's size bound only if it is
+    /// smaller: a caller that keeps `buf` between calls allocates nothing.
+    pub fn save_into(kind: Kind, h: Handle, compress: bool, prefix: &[u8], buf: &mut Vec<u8>) -> Result<(), Error> {
         let mode = if compress { COMPR_ZSTD } else { COMPR_NONE };
         let mut size = 0i64;
-        let mut written = 0i64;
-        let at = prefix.len();
-        let (c, mut buf);
-        macro_rules! save_with {
-            ($size:ident, $save:ident) => {{
-                seal!($size(h, mode, &mut size))?;
-                buf = vec![0u8; at + size as usize];
-                buf[..at].copy_from_slice(prefix);
-                c = seal!($save(h, buf[at..].as_mut_ptr(), size as u64, mode, &mut written));
-            }};
-        }
         match kind {
-            Kind::Plaintext => save_with!(Plaintext_SaveSize, Plaintext_Save),
-            Kind::Ciphertext => save_with!(Ciphertext_SaveSize, Ciphertext_Save),
-            Kind::SecretKey => save_with!(SecretKey_SaveSize, SecretKey_Save),
-            Kind::PublicKey => save_with!(PublicKey_SaveSize, PublicKey_Save),
-            Kind::RelinKeys | Kind::GaloisKeys => save_with!(KSwitchKeys_SaveSize, KSwitchKeys_Save),
+            Kind::Plaintext => seal!(Plaintext_SaveSize(h, mode, &mut size))?,
+            Kind::Ciphertext => seal!(Ciphertext_SaveSize(h, mode, &mut size))?,
+            Kind::SecretKey => seal!(SecretKey_SaveSize(h, mode, &mut size))?,
+            Kind::PublicKey => seal!(PublicKey_SaveSize(h, mode, &mut size))?,
+            Kind::RelinKeys | Kind::GaloisKeys => seal!(KSwitchKeys_SaveSize(h, mode, &mut size))?,
             other => return Err(Error::State(format!("{other:?} cannot be saved"))),
         }
-        c?;
-        buf.truncate(at + written as usize);
-        Ok(buf)
+        let size = usize::try_from(size).map_err(|_| Error::State(format!("SEAL save size {size}")))?;
+        buf.clear();
+        buf.reserve(prefix.len() + size);
+        buf.extend_from_slice(prefix);
+        // SEAL only writes to `out`, and we keep only the `written` bytes it reports.
+        let out = buf.spare_capacity_mut().as_mut_ptr() as *mut u8;
+        let mut written = 0i64;
+        match kind {
+            Kind::Plaintext => seal!(Plaintext_Save(h, out, size as u64, mode, &mut written))?,
+            Kind::Ciphertext => seal!(Ciphertext_Save(h, out, size as u64, mode, &mut written))?,
+            Kind::SecretKey => seal!(SecretKey_Save(h, out, size as u64, mode, &mut written))?,
+            Kind::PublicKey => seal!(PublicKey_Save(h, out, size as u64, mode, &mut written))?,
+            _ => seal!(KSwitchKeys_Save(h, out, size as u64, mode, &mut written))?,
+        }
+        match usize::try_from(written) {
+            Ok(n) if n <= size => {
+                // SAFETY: SEAL initialised these n bytes after the prefix, within the capacity reserved.
+                unsafe { buf.set_len(prefix.len() + n) };
+                Ok(())
+            }
+            _ => Err(Error::State(format!("SEAL reports {written} bytes written into {size}"))),
+        }
     }
 
     /// Largest uncompressed SEAL serialization a valid object of `kind` can have under

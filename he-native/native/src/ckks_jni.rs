@@ -8,6 +8,7 @@
 use jni::objects::{JByteArray, JClass, JDoubleArray, JIntArray, JLongArray};
 use jni::sys::{jboolean, jbyteArray, jdouble, jdoubleArray, jint, jlong};
 use jni::JNIEnv;
+use std::sync::Mutex;
 
 use crate::ckks::{BinaryOp, Context, Kind, Obj};
 use crate::jni_util::{guard, Error};
@@ -247,10 +248,38 @@ jni_fn!(Java_org_genovfl_he_CkksNative_plaintextScale(env, pt: jlong) -> jdouble
     Ok(scale)
 });
 
+/// Output buffers of `save` for ciphertexts and plaintexts, kept between calls. Saving a
+/// ciphertext at N=8192 takes a buffer of about 0.4 MB, and a fresh one per call (new pages
+/// for the kernel to map and zero) was what made the Java call dearer than the native one,
+/// which does not also copy the bytes into a Java array. A few buffers are kept, one per
+/// thread saving at the same moment, of a bounded size. Keys are not pooled: they are rarely
+/// saved, large, and a secret key's bytes should not linger in a pool.
+static SAVE_BUFFERS: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+const SAVE_BUFFERS_KEPT: usize = 4;
+const SAVE_BUFFER_MAX_KEPT_BYTES: usize = 4 << 20;
+
+fn with_save_buffer<T>(kind: Kind, f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
+    let pooled = matches!(kind, Kind::Ciphertext | Kind::Plaintext);
+    let taken = if pooled { SAVE_BUFFERS.lock().ok().and_then(|mut pool| pool.pop()) } else { None };
+    let mut buf = taken.unwrap_or_default();
+    let result = f(&mut buf);
+    if pooled && buf.capacity() <= SAVE_BUFFER_MAX_KEPT_BYTES {
+        if let Ok(mut pool) = SAVE_BUFFERS.lock() {
+            if pool.len() < SAVE_BUFFERS_KEPT {
+                pool.push(buf);
+            }
+        }
+    }
+    result
+}
+
 jni_fn!(Java_org_genovfl_he_CkksNative_save(env, kind: jint, handle: jlong, compress: jboolean, prefix: JByteArray<'local>) -> jbyteArray {
     let prefix = env.convert_byte_array(&prefix)?;
-    let bytes = Context::save_after(Kind::from_i32(kind)?, h(handle), compress != 0, &prefix)?;
-    Ok(env.byte_array_from_slice(&bytes)?.into_raw())
+    let kind = Kind::from_i32(kind)?;
+    with_save_buffer(kind, |buf| {
+        Context::save_into(kind, h(handle), compress != 0, &prefix, buf)?;
+        Ok(env.byte_array_from_slice(buf)?.into_raw())
+    })
 });
 
 jni_fn!(Java_org_genovfl_he_CkksNative_load(env, c: jlong, kind: jint, bytes: JByteArray<'local>, offset: jint) -> jlong {

@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.IntSupplier;
 
@@ -18,8 +19,8 @@ import java.util.function.IntSupplier;
  * Times are the thread's CPU time, not wall time: on a shared machine other processes
  * steal wall time from either side at random, but not CPU time of this thread.
  *
- * <p>{@code java ... org.genovfl.he.JniOverhead <output-prefix>} writes
- * {@code <prefix>.txt} and {@code <prefix>.json}.
+ * <p>{@code java ... org.genovfl.he.JniOverhead <output-prefix> [operation ...]} writes
+ * {@code <prefix>.txt} and {@code <prefix>.json}, for all operations unless some are named.
  */
 final class JniOverhead {
 
@@ -34,6 +35,7 @@ final class JniOverhead {
 
     public static void main(String[] args) throws IOException {
         String prefix = args.length > 0 ? args[0] : "he-native-overhead";
+        List<String> only = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
         StringBuilder text = new StringBuilder();
         StringBuilder json = new StringBuilder("[\n");
         for (CkksParameters params : new CkksParameters[] {CkksParameters.n8192(), CkksParameters.n16384()}) {
@@ -62,6 +64,9 @@ final class JniOverhead {
                         () -> close(set.context.loadCiphertext(saved)),
                     };
                     for (int op = 0; op < OPS.length; op++) {
+                        if (!only.isEmpty() && !only.contains(OPS[op])) {
+                            continue;
+                        }
                         double[] r = measure(java[op], op, context, handles, sealBytes);
                         String line = String.format(Locale.ROOT,
                                 "N=%5d %-15s native %10.1f us  Java API %10.1f us  overhead %+6.1f %% (CPU time, median of %d paired rounds)",
