@@ -2,14 +2,15 @@
 """Joins the native and JMH results of bench/he-native/run.sh into one Markdown table.
 
 Two estimators per side: the mean, and the best observed (native: fastest 100 ms batch;
-JMH: fastest 1 s iteration). On a shared machine the best is the steadier comparison."""
+JMH: fastest 1 s iteration). On a shared machine the best is the steadier comparison.
+The native side also gives its mean thread CPU time."""
 import json
 import sys
 
 NAMES = {"encrypt": "encrypt", "add": "add", "multiplyPlain": "multiply_plain",
          "multiplyRelin": "multiply_relin", "rescale": "rescale", "rotate": "rotate",
          "save": "save", "load": "load"}
-ORDER = ["encrypt", "add", "multiply_plain", "multiply_plain_into", "multiply_relin", "rescale", "rotate",
+ORDER = ["encrypt", "add", "multiply_plain", "multiply_plain_into", "multiply_plain_into_4primes", "multiply_relin", "rescale", "rotate",
          "save", "load"]
 
 native = {(r["n"], r["op"]): r for r in json.load(open(sys.argv[1]))}
@@ -20,11 +21,11 @@ for r in json.load(open(sys.argv[2])):
     best = min(v for fork in m["rawData"] for v in fork)
     java[(int(r["params"]["n"]), op)] = (m["score"], m["scoreError"], best)
 
-print("| N | operation | native mean / best (µs) | Java API mean ± err / best (µs) | overhead (best vs best) |")
+print("| N | operation | native mean / CPU / best (µs) | Java API mean ± err / best (µs) | overhead (best vs best) |")
 print("|---|---|---:|---:|---:|")
 for (n, op), r in sorted(native.items(), key=lambda kv: (kv[0][0], ORDER.index(kv[0][1]))):
     j = java.get((n, op))
-    nat = f"{r['mean_us']:.1f} / {r['best_us']:.1f}"
+    nat = f"{r['mean_us']:.1f} / {r['cpu_us']:.1f} / {r['best_us']:.1f}"
     if j is None:
         print(f"| {n} | {op} | {nat} | – | – |")
         continue

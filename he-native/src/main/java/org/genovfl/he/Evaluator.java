@@ -122,6 +122,21 @@ public final class Evaluator {
     }
 
     /**
+     * {@code a *= p} slot-wise; same preconditions as {@link #multiplyPlain}. SEAL then
+     * multiplies {@code a}'s polynomials where they are, without first copying them into a
+     * new ciphertext: the fastest form for accumulating products.
+     *
+     * @throws NullPointerException if an operand is null
+     * @throws IllegalArgumentException if an operand belongs to another context, the levels
+     *     differ, or the product of the scales exceeds the modulus at that level
+     * @throws IllegalStateException if an operand or the context is closed
+     */
+    public void multiplyPlainInPlace(Ciphertext a, Plaintext p) {
+        checkPlain(a, p, false);
+        binary(CkksNative.OP_MULTIPLY_PLAIN, a, p.handle, a, a.keyId);
+    }
+
+    /**
      * {@code a + c} in every slot (the constant is encoded at {@code a}'s level and scale).
      *
      * @throws NullPointerException if {@code a} is null

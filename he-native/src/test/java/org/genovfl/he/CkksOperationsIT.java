@@ -171,6 +171,19 @@ class CkksOperationsIT {
     }
 
     @Test
+    void multiplyPlainInPlaceOverwritesItsOperand() {
+        double[] x = randomVector();
+        double[] y = randomVector();
+        try (Ciphertext a = encryptor.encrypt(x); Plaintext p = encoder.encode(y)) {
+            eval.multiplyPlainInPlace(a, p);
+            assertThat(a.scale()).isEqualTo(Math.pow(2, 80));
+            assertClose(apply(x, y, (u, v) -> u * v), a, BOUND);
+            eval.rescaleToNextInPlace(a);
+            assertClose(apply(x, y, (u, v) -> u * v), a, BOUND);
+        }
+    }
+
+    @Test
     void multiplyRelinearizeRescale() {
         double[] x = randomVector();
         double[] y = randomVector();
