@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # SEAL's own benchmark (sealbench, from the SEAL sources sealy 0.2.0 ships) built against the
 # very SEAL library he-native links (same build, same flags), for SEAL's own figures on this
-# machine. Writes bench/results/he-native-sealbench.{json,txt}. Needs Google Benchmark
+# machine. Writes bench/results/<name>.{json,txt} (name: he-native-sealbench). Needs Google Benchmark
 # (Debian: libbenchmark-dev) and a release build of he-native/native (mvn package or
 # bench/he-native/run.sh native). sealbench times 10 iterations per repetition (its own
 # setting), with the inputs re-randomised outside the timing; we ask for 20 repetitions
 # and keep mean, median and spread. Its precomputation (keys for every N) takes a minute.
-#   bench/he-native/sealbench.sh [benchmark filter regex]
+#   bench/he-native/sealbench.sh [benchmark filter regex] [name]
+# CARGO_TARGET_DIR picks another build of the crate (e.g. SEAL built with other CXXFLAGS).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 results=$root/bench/results
 filter=${1:-'n=(8192|16384) / log\(q\)=[0-9]+ / CKKS / (EncryptPublic|EncryptSecret|EvaluateAddCt|EvaluateMulPt|EvaluateMulCt|EvaluateRescaleInplace|EvaluateRelinInplace|EvaluateRotate)/'}
+name=${2:-he-native-sealbench}
 checkout_id=$(printf '%s' "$root/he-native/native" | sha256sum | cut -c1-12)
 target_dir=${CARGO_TARGET_DIR:-$HOME/.cache/genovfl/cargo-target/$checkout_id}
 
@@ -35,5 +37,5 @@ c++ -std=c++17 $flags $flags_release -I"$seal_src/native/src" -I"$build/native/s
   -lbenchmark -lpthread -o "$exe"
 
 mkdir -p "$results"
-"$exe" --benchmark_filter="$filter" --benchmark_out="$results/he-native-sealbench.json" \
-  --benchmark_out_format=json --benchmark_repetitions=20 --benchmark_report_aggregates_only=true | tee "$results/he-native-sealbench.txt"
+"$exe" --benchmark_filter="$filter" --benchmark_out="$results/$name.json" \
+  --benchmark_out_format=json --benchmark_repetitions=20 --benchmark_report_aggregates_only=true | tee "$results/$name.txt"

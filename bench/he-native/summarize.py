@@ -25,7 +25,8 @@ print("| N | operation | native mean / CPU / best (µs) | Java API mean ± err /
 print("|---|---|---:|---:|---:|")
 for (n, op), r in sorted(native.items(), key=lambda kv: (kv[0][0], ORDER.index(kv[0][1]))):
     j = java.get((n, op))
-    nat = f"{r['mean_us']:.1f} / {r['cpu_us']:.1f} / {r['best_us']:.1f}"
+    cpu = f"{r['cpu_us']:.1f}" if "cpu_us" in r else "–"  # runs before CPU time was recorded
+    nat = f"{r['mean_us']:.1f} / {cpu} / {r['best_us']:.1f}"
     if j is None:
         print(f"| {n} | {op} | {nat} | – | – |")
         continue
