@@ -48,7 +48,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * by an independent implementation), and the real shapeit4 scaffold file checked against
  * bcftools' own MAF, HWE and missingness filters and its genotypes.
  */
-class FeatureMatrixTest {
+public class FeatureMatrixTest {
 
     static final String HOSPITAL = StudyParties.HOSPITAL;
     static final String LAB = StudyParties.LAB;
@@ -353,9 +353,11 @@ class FeatureMatrixTest {
         return dosages;
     }
 
-    static String handBuiltVcf() {
+    /** The hand-built cohort's VCF: 8 samples, the {@link #SITES} on chromosome 21, with gene annotations. */
+    public static String handBuiltVcf() {
         StringBuilder vcf = new StringBuilder("""
                 ##fileformat=VCFv4.2
+                ##contig=<ID=21,length=46709983>
                 ##INFO=<ID=GENE,Number=.,Type=String,Description="Gene symbol">
                 ##INFO=<ID=ANN,Number=.,Type=String,Description="Functional annotations: 'Allele | Annotation | Annotation_Impact | Gene_Name | Gene_ID | Feature_Type | Feature_ID'">
                 ##INFO=<ID=CSQ,Number=.,Type=String,Description="Consequence annotations from Ensembl VEP. Format: Allele|Consequence|IMPACT|SYMBOL|Gene">

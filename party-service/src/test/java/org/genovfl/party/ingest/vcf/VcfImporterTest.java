@@ -56,13 +56,7 @@ class VcfImporterTest {
         // The 203 unphased samples go in as BCF 2.1 (what htsjdk reads and writes), the 300
         // reference samples as bgzipped VCF; bcftools computes on the VCF the BCF was written from.
         Path unphasedBcf = directory.resolve("unphased.bcf");
-        try (VCFFileReader vcf = new VCFFileReader(TestData.file("shapeit4-example/unphased.vcf.gz"), false);
-                VariantContextWriter bcf = new VariantContextWriterBuilder().setOutputPath(unphasedBcf)
-                        .setOutputFileType(VariantContextWriterBuilder.OutputType.BCF)
-                        .unsetOption(Options.INDEX_ON_THE_FLY).build()) {
-            bcf.writeHeader(vcf.getFileHeader());
-            vcf.forEach(bcf::add);
-        }
+        writeBcf21(TestData.file("shapeit4-example/unphased.vcf.gz"), unphasedBcf);
         Path referenceVcf = TestData.file("shapeit4-example/reference.vcf.gz");
         Map<Path, Path> bcftoolsInput = Map.of(referenceVcf, referenceVcf,
                 unphasedBcf, TestData.file("shapeit4-example/unphased.vcf.gz"));
@@ -127,13 +121,7 @@ class VcfImporterTest {
         // scaffold.vcf.gz: 203 samples with missing calls, mixed phased and unphased.
         Path vcf = TestData.file("shapeit4-example/scaffold.vcf.gz");
         Path bcf = directory.resolve("scaffold-2.1.bcf");
-        try (VCFFileReader reader = new VCFFileReader(vcf, false);
-                VariantContextWriter writer = new VariantContextWriterBuilder().setOutputPath(bcf)
-                        .setOutputFileType(VariantContextWriterBuilder.OutputType.BCF)
-                        .unsetOption(Options.INDEX_ON_THE_FLY).build()) {
-            writer.writeHeader(reader.getFileHeader());
-            reader.forEach(writer::add);
-        }
+        writeBcf21(vcf, bcf);
         ImportedDataset fromVcf = importer.importFile(vcf, "scaffold as VCF", SampleSheet.identity());
         ImportedDataset fromBcf = importer.importFile(bcf, "scaffold as BCF 2.1", SampleSheet.identity());
         assertThat(fromBcf.format()).isEqualTo("BCF");
@@ -153,6 +141,31 @@ class VcfImporterTest {
                     .hasMessageContaining("htsjdk, which decodes BCF 2.1 only")
                     .hasMessageEndingWith("convert the file to VCF and import that: bcftools view -Oz -o "
                             + output[1].replace(".bcf", ".vcf.gz") + " " + output[1]);
+        }
+    }
+
+    @Test
+    void geneAnnotationsAreReadFromBcfAsFromVcf() throws Exception {
+        Path vcf = directory.resolve("annotated.vcf");
+        Files.writeString(vcf, org.genovfl.party.training.FeatureMatrixTest.handBuiltVcf(), StandardCharsets.UTF_8);
+        Path bcf = directory.resolve("annotated.bcf");
+        writeBcf21(vcf, bcf);
+        ImportedDataset fromVcf = importer.importFile(vcf, "annotated VCF", SampleSheet.identity());
+        ImportedDataset fromBcf = importer.importFile(bcf, "annotated BCF 2.1", SampleSheet.identity());
+        List<String> genes = db.jdbc.sql("SELECT alt || ' ' || coalesce(gene, '-') FROM genotype_variant WHERE dataset_id = ?"
+                + " ORDER BY variant_index").param(fromBcf.datasetId()).query(String.class).list();
+        assertThat(genes).containsExactly("G GENEA", "T GENEB", "A GENEB", "C -", "T GENEE", "C GENED", "G GENEC", "T -");
+        assertThat(variantRows(fromBcf.datasetId())).isEqualTo(variantRows(fromVcf.datasetId()));
+    }
+
+    /** Writes {@code vcf} as BCF 2.1, the version htsjdk writes (and reads). */
+    private static void writeBcf21(Path vcf, Path bcf) {
+        try (VCFFileReader reader = new VCFFileReader(vcf, false);
+                VariantContextWriter writer = new VariantContextWriterBuilder().setOutputPath(bcf)
+                        .setOutputFileType(VariantContextWriterBuilder.OutputType.BCF)
+                        .unsetOption(Options.INDEX_ON_THE_FLY).build()) {
+            writer.writeHeader(reader.getFileHeader());
+            reader.forEach(writer::add);
         }
     }
 
