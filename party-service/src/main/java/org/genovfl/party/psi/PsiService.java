@@ -11,7 +11,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.party.PartyRegistry;
@@ -27,6 +30,7 @@ import org.genovfl.party.peer.PartyClient;
 import org.genovfl.party.peer.PeerCallException;
 import org.genovfl.psi.BlindedChunkCodec;
 import org.genovfl.psi.IdentifierType;
+import org.genovfl.psi.LinkageRecord;
 import org.genovfl.psi.PsiException;
 import org.genovfl.psi.PsiMessages.Acceptance;
 import org.genovfl.psi.PsiMessages.BlindedChunk;
@@ -186,7 +190,7 @@ public class PsiService implements DisposableBean {
     }
 
     /** An idempotent call, repeated while the peer cannot be reached (a lost answer is asked for again). */
-    private <T> T retried(ActiveRun run, java.util.function.Supplier<T> call) {
+    private <T> T retried(ActiveRun run, Supplier<T> call) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
@@ -313,18 +317,29 @@ public class PsiService implements DisposableBean {
      */
     Confirmation confirm(String callerOrganisation, Confirmation initiators) {
         UUID runId = initiators.runId();
-        if (!active.containsKey(runId)) {
-            PsiRunStore.PeerView stored = storedRunOf(callerOrganisation, runId);
-            boolean confirmed = stored.status().equals("CONFIRMED") || stored.status().equals("COMPLETED");
-            if (!confirmed || !initiators.cohortCommitment().equals(stored.cohortCommitment())
-                    || initiators.intersectionSize() != stored.intersectionSize()) {
-                throw new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION,
-                        "the run is " + stored.status() + " here and cannot take this confirmation");
+        ActiveRun running = active.get(runId);
+        if (running != null) {
+            // A repeat that arrives while the first is still storing the cohort waits for it,
+            // then is answered from what it stored.
+            synchronized (running.confirming) {
+                if (active.containsKey(runId)) {
+                    return confirmRunning(callerOrganisation, initiators);
+                }
             }
-            log.info("PSI run {}: confirmation repeated by {}, answered again", runId, callerOrganisation);
-            return new Confirmation(runId, stored.intersectionSize(), stored.cohortCommitment());
         }
-        ActiveRun run = responderRun(callerOrganisation, runId);
+        PsiRunStore.PeerView stored = storedRunOf(callerOrganisation, runId);
+        boolean confirmed = stored.status().equals("CONFIRMED") || stored.status().equals("COMPLETED");
+        if (!confirmed || !initiators.cohortCommitment().equals(stored.cohortCommitment())
+                || initiators.intersectionSize() != stored.intersectionSize()) {
+            throw new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION,
+                    "the run is " + stored.status() + " here and cannot take this confirmation");
+        }
+        log.info("PSI run {}: confirmation repeated by {}, answered again", runId, callerOrganisation);
+        return new Confirmation(runId, stored.intersectionSize(), stored.cohortCommitment());
+    }
+
+    private Confirmation confirmRunning(String callerOrganisation, Confirmation initiators) {
+        ActiveRun run = responderRun(callerOrganisation, initiators.runId());
         try {
             PsiResult result = run.withSession(s -> s.confirm(initiators));
             complete(run, result, result.mode() == PsiMode.INTERSECTION);
@@ -397,8 +412,7 @@ public class PsiService implements DisposableBean {
      * without a snapshot; a lab admits its patients who have not withdrawn, so the
      * intersection can only hold patients the snapshot admits.
      */
-    private java.util.List<org.genovfl.psi.LinkageRecord> eligibleRecords(UUID runId, UUID projectId,
-            IdentifierType type) {
+    private List<LinkageRecord> eligibleRecords(UUID runId, UUID projectId, IdentifierType type) {
         Optional<UUID> snapshot = Optional.empty();
         if (store.consentRequired(projectId) && properties.role() == PartyRole.HOSPITAL) {
             snapshot = Optional.of(store.consentSnapshot(projectId).orElseThrow(() -> new PsiException(runId,
@@ -503,7 +517,7 @@ public class PsiService implements DisposableBean {
                     continue;
                 }
                 outcome = unreachable ? "unreachable for " + confirmationTimeout : "unknown there";
-            } catch (java.util.NoSuchElementException e) {
+            } catch (NoSuchElementException e) {
                 outcome = "no longer a configured peer";
             }
             String why = "the initiator did not complete the run (" + outcome + ")";
@@ -556,6 +570,8 @@ public class PsiService implements DisposableBean {
         final PsiRole role;
         final AtomicLong bytesSent = new AtomicLong();
         final AtomicLong bytesReceived = new AtomicLong();
+        /** Held while a confirmation is checked and the cohort stored. */
+        final Object confirming = new Object();
         volatile long lastActivity = System.nanoTime();
         private volatile int callsInProgress;
         private PsiSession session;
