@@ -10,6 +10,7 @@ import org.genovfl.vfl.TrainingConfig;
 import org.genovfl.vfl.he.EncodedMatrix;
 import org.genovfl.vfl.he.EncryptedAlgebra;
 import org.genovfl.vfl.he.RunKeys;
+import org.genovfl.vfl.inference.PartyModel;
 import org.genovfl.vfl.math.Standardizer;
 import org.genovfl.vfl.protocol.Messages.EpochDecision;
 import org.genovfl.vfl.protocol.Messages.KeySetup;
@@ -31,6 +32,8 @@ abstract class DataHolder implements AutoCloseable {
     protected final TrainingConfig config;
     protected final CohortSplit split;
     protected final double[][] features;
+    private final Standardizer standardizer;
+    private final boolean hasIntercept;
     protected final RunKeys keys;
     protected final EncryptedAlgebra algebra;
     protected NesterovOptimizer optimizer;
@@ -51,7 +54,9 @@ abstract class DataHolder implements AutoCloseable {
         this.name = name;
         this.config = config;
         this.split = CohortSplit.of(rawFeatures.length, config);
-        double[][] standardised = Standardizer.fit(rawFeatures, split.training()).transform(rawFeatures);
+        this.standardizer = Standardizer.fit(rawFeatures, split.training());
+        this.hasIntercept = hasIntercept;
+        double[][] standardised = standardizer.transform(rawFeatures);
         this.features = hasIntercept ? withInterceptColumn(standardised) : standardised;
         this.keys = RunKeys.load(setup);
         this.algebra = new EncryptedAlgebra(keys.context(), keys.layout());
@@ -164,6 +169,14 @@ abstract class DataHolder implements AutoCloseable {
     /** This party's final coefficients (standardised scale; intercept last for the hospital). */
     public double[] finalWeights() {
         return bestWeights.clone();
+    }
+
+    /**
+     * This party's share of the model to keep after training: its standardisation
+     * statistics (fitted on its training rows) and the coefficients of the best epoch.
+     */
+    public PartyModel releasedModel() {
+        return new PartyModel(standardizer, finalWeights(), hasIntercept);
     }
 
     public boolean finished() {

@@ -60,26 +60,31 @@ public final class Messages {
 
     /** SHA-256 of a message's ciphertexts, bound to its round and sender: what the audit trail records. */
     public static String digest(RoundId round, String sender, List<byte[]> ciphertexts) {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(header)) {
+            out.writeLong(round.runId().getMostSignificantBits());
+            out.writeLong(round.runId().getLeastSignificantBits());
+            out.writeInt(round.epoch());
+            out.writeInt(round.batch());
+            out.write(sender.getBytes(StandardCharsets.UTF_8));
+            out.writeInt(ciphertexts.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sha256(header.toByteArray(), ciphertexts);
+    }
+
+    /** Hex SHA-256 of a header followed by each part in turn. */
+    public static String sha256(byte[] header, List<byte[]> parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            ByteArrayOutputStream header = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(header)) {
-                out.writeLong(round.runId().getMostSignificantBits());
-                out.writeLong(round.runId().getLeastSignificantBits());
-                out.writeInt(round.epoch());
-                out.writeInt(round.batch());
-                out.write(sender.getBytes(StandardCharsets.UTF_8));
-                out.writeInt(ciphertexts.size());
-            }
-            sha.update(header.toByteArray());
-            for (byte[] c : ciphertexts) {
-                sha.update(c);
+            sha.update(header);
+            for (byte[] part : parts) {
+                sha.update(part);
             }
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
