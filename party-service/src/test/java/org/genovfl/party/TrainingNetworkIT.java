@@ -89,6 +89,8 @@ class TrainingNetworkIT {
     static double[][] clinical;
     static double[][] genotypes;
     static double[] labels;
+    /** Each data holder's patient id of each row of the breast-cancer table. */
+    static Map<PartyRole, long[]> patientIds;
     /** The uninterrupted run, shared by the tests that compare with it. */
     static JsonNode uninterrupted;
 
@@ -210,6 +212,100 @@ class TrainingNetworkIT {
                 .query(Integer.class).single()).isEqualTo(4 * CONFIG.maxEpochs());
     }
 
+    /**
+     * Vertical inference with the uninterrupted run's model, on its own cohort and on a later
+     * PSI run of 200 of its patients in another order: the hospital (the project's default
+     * requester) receives the scores of the plaintext model, and nobody else can read them.
+     */
+    @Test
+    void shouldScoreAlignedPatientsUnderEncryptionForTheRequesterOnly(CapturedOutput output) throws Exception {
+        UUID trainingRunId = UUID.fromString(uninterruptedRun().get("runId").asText());
+        double[] hospitalModel = coefficients(view(PartyRole.HOSPITAL, trainingRunId, "admin"));
+        double[] labModel = coefficients(view(PartyRole.LAB, trainingRunId, "admin"));
+        // The model as one party holding all the data would apply it: each party's standardiser
+        // is fitted on the training rows of the training cohort, whichever rows are scored later.
+        int[] trainingRows = org.genovfl.vfl.CohortSplit.of(labels.length, CONFIG).training();
+        var hospitalScaler = org.genovfl.vfl.math.Standardizer.fit(clinical, trainingRows);
+        var labScaler = org.genovfl.vfl.math.Standardizer.fit(genotypes, trainingRows);
+        int[] laterCohort = new int[200];
+        for (int k = 0; k < laterCohort.length; k++) {
+            laterCohort[k] = 568 - 2 * k;
+        }
+        UUID laterPsiRun = seedPsiRun(laterCohort, "1a".repeat(32));
+        Map<UUID, int[]> cohorts = Map.of(psiRun, java.util.stream.IntStream.range(0, labels.length).toArray(),
+                laterPsiRun, laterCohort);
+        for (Map.Entry<UUID, int[]> cohort : cohorts.entrySet()) {
+            int[] rows = cohort.getValue();
+            JsonNode run = awaitInference(startInference(trainingRunId, cohort.getKey()));
+            assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("COMPLETED");
+            assertThat(run.get("rowCount").asInt()).isEqualTo(rows.length);
+            UUID inferenceRunId = UUID.fromString(run.get("runId").asText());
+
+            HttpResponse<String> response = parties.get(parties.client(null),
+                    parties.url(PartyRole.HOSPITAL, "/api/inference-runs/" + inferenceRunId + "/scores"), "admin");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode scores = JSON.readTree(response.body()).get("scores");
+            assertThat(scores).hasSize(rows.length);
+            double[][] x = new double[rows.length][];
+            double[][] g = new double[rows.length][];
+            for (int k = 0; k < rows.length; k++) {
+                x[k] = clinical[rows[k]];
+                g[k] = genotypes[rows[k]];
+            }
+            double[] zHospital = new org.genovfl.vfl.inference.PartyModel(hospitalScaler, hospitalModel, true)
+                    .partialScores(x);
+            double[] zLab = new org.genovfl.vfl.inference.PartyModel(labScaler, labModel, false).partialScores(g);
+            double maxError = 0;
+            for (int k = 0; k < rows.length; k++) {
+                JsonNode score = scores.get(k);
+                assertThat(score.get("rowIndex").asInt()).isEqualTo(k);
+                assertThat(score.get("patient").asText()).isEqualTo(String.format("H-%04d", rows[k]));
+                double plaintext = org.genovfl.vfl.math.SigmoidPolynomial.sigmoid(zHospital[k] + zLab[k]);
+                maxError = Math.max(maxError, Math.abs(score.get("score").asDouble() - plaintext));
+            }
+            System.out.printf("inference over the network: %d rows; max |encrypted - plaintext| = %.2e%n", rows.length,
+                    maxError);
+            assertThat(maxError).as("max |encrypted - plaintext|").isLessThan(1e-3);
+
+            // The lab contributed but may not read the scores; nor may another role at the hospital.
+            HttpResponse<String> lab = parties.get(parties.client(null),
+                    parties.url(PartyRole.LAB, "/api/inference-runs/" + inferenceRunId + "/scores"), "admin");
+            assertThat(lab.statusCode()).as(lab.body()).isEqualTo(403);
+            assertThat(lab.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(JSON.readTree(lab.body()).get("reason").asText()).isEqualTo("NOT_REQUESTER");
+            assertThat(inferenceView(PartyRole.LAB, inferenceRunId).get("role").asText())
+                    .isEqualTo("CONTRIBUTOR");
+            HttpResponse<String> coordinator = parties.get(parties.client(null),
+                    parties.url(PartyRole.HOSPITAL, "/api/inference-runs/" + inferenceRunId + "/scores"), "coordinator");
+            assertThat(coordinator.statusCode()).as(coordinator.body()).isIn(401, 403);
+
+            // Audit: every party recorded its part, hashes and counts only.
+            assertThat(inferenceEvents(PartyRole.COORDINATOR, inferenceRunId))
+                    .containsExactly("INFERENCE_REQUESTED", "INFERENCE_COMPLETED");
+            assertThat(inferenceEvents(PartyRole.HOSPITAL, inferenceRunId))
+                    .containsExactly("INFERENCE_REQUESTED", "INFERENCE_COMPLETED");
+            assertThat(inferenceEvents(PartyRole.LAB, inferenceRunId)).containsExactly("INFERENCE_REQUESTED");
+            String completed = db(PartyRole.COORDINATOR).sql("SELECT CAST(payload AS TEXT) FROM audit_outbox "
+                    + "WHERE event_type = 'INFERENCE_COMPLETED' AND payload -> 'metadata' ->> 'inferenceRun' = ?")
+                    .param(inferenceRunId.toString()).query(String.class).single();
+            JsonNode event = JSON.readTree(completed);
+            assertThat(event.get("artifactHashes").has("partialScores.0")).as(completed).isTrue();
+            assertThat(event.get("artifactHashes").has("scoreSum")).as(completed).isTrue();
+            assertThat(event.get("metadata").get("rows").asText()).isEqualTo(Integer.toString(rows.length));
+        }
+        assertThat(output.getAll()).contains("patients scored for this party only").doesNotContain("H-0", "L-0");
+
+        // Only the training run's coordinator may ask a data holder for keys or partial scores.
+        HttpClient asLab = parties.clientInsisting(parties.network.issue(LAB));
+        UUID runId = UUID.randomUUID();
+        HttpResponse<String> refused = post(asLab, PartyRole.HOSPITAL, "/peer/inference/runs/" + runId + "/keys",
+                Map.of("runId", runId, "projectId", project, "trainingRunId", trainingRunId, "psiRunId", psiRun,
+                        "requester", HOSPITAL, "contributors", List.of(LAB)));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(JSON.readTree(refused.body()).get("reason").asText()).isEqualTo("WRONG_SENDER");
+    }
+
     @Test
     void shouldRefuseMessagesFromThePartyTheProtocolDoesNotExpect() throws Exception {
         UUID runId = UUID.fromString(uninterruptedRun().get("runId").asText());
@@ -305,6 +401,38 @@ class TrainingNetworkIT {
         return UUID.fromString(JSON.readTree(response.body()).get("runId").asText());
     }
 
+    private static UUID startInference(UUID trainingRunId, UUID psiRunId) throws Exception {
+        HttpResponse<String> response = post(parties.client(null), PartyRole.COORDINATOR, "/api/inference-runs",
+                Map.of("projectId", project, "trainingRunId", trainingRunId, "psiRunId", psiRunId), "coordinator");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return UUID.fromString(JSON.readTree(response.body()).get("runId").asText());
+    }
+
+    private static JsonNode awaitInference(UUID runId) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        JsonNode run;
+        do {
+            Thread.sleep(100);
+            run = inferenceView(PartyRole.COORDINATOR, runId);
+        } while ("RUNNING".equals(run.get("status").asText()) && Instant.now().isBefore(deadline));
+        return run;
+    }
+
+    /** An inference run as {@code role}'s people API shows it (coordinator or admin account). */
+    private static JsonNode inferenceView(PartyRole role, UUID inferenceRunId) throws Exception {
+        HttpResponse<String> response = parties.get(parties.client(null),
+                parties.url(role, "/api/inference-runs/" + inferenceRunId),
+                role == PartyRole.COORDINATOR ? "coordinator" : "admin");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static List<String> inferenceEvents(PartyRole role, UUID inferenceRunId) {
+        return db(role).sql("SELECT event_type FROM audit_outbox WHERE project_id = ? "
+                + "AND payload -> 'metadata' ->> 'inferenceRun' = ? ORDER BY sequence")
+                .params(project, inferenceRunId.toString()).query(String.class).list();
+    }
+
     private static JsonNode awaitFinished(UUID runId) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
         JsonNode run;
@@ -392,7 +520,6 @@ class TrainingNetworkIT {
             }
         }
         project = UUID.randomUUID();
-        psiRun = UUID.randomUUID();
         for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB, PartyRole.COORDINATOR)) {
             db(role).sql("INSERT INTO project (id, name, created_by, label_spec) VALUES (?, 'Training test', 'test', "
                     + "CAST(? AS jsonb))").params(project, "{\"system\": \"" + LABEL_SYSTEM + "\", \"code\": \""
@@ -456,18 +583,30 @@ class TrainingNetworkIT {
         lab.batchUpdate("INSERT INTO feature_spec (project_id, party_id, kind, ordinal, code) "
                 + "VALUES (?, ?, 'GENOMIC', ?, ?)", labSpecs);
 
+        patientIds = Map.of(PartyRole.HOSPITAL, hospitalIds, PartyRole.LAB, labIds);
+        psiRun = seedPsiRun(java.util.stream.IntStream.range(0, n).toArray(), COHORT_COMMITMENT);
+    }
+
+    /**
+     * The same completed PSI run at both data holders, aligning the patients of
+     * {@code cohortRows} (rows of the breast-cancer table) in that order, under the joint
+     * cohort commitment {@code commitment}.
+     */
+    private static UUID seedPsiRun(int[] cohortRows, String commitment) {
+        UUID run = UUID.randomUUID();
         for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB)) {
-            long[] ids = role == PartyRole.HOSPITAL ? hospitalIds : labIds;
+            long[] ids = patientIds.get(role);
             JdbcTemplate jdbc = parties.bean(role, JdbcTemplate.class);
             jdbc.update("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, cohort_commitment, "
-                    + "finished_at) VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, ?, now())", psiRun, project, n,
-                    COHORT_COMMITMENT);
+                    + "finished_at) VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, ?, now())", run, project,
+                    cohortRows.length, commitment);
             List<Object[]> rows = new ArrayList<>();
-            for (int r = 0; r < n; r++) {
-                rows.add(new Object[] {psiRun, r, ids[r]});
+            for (int k = 0; k < cohortRows.length; k++) {
+                rows.add(new Object[] {run, k, ids[cohortRows[k]]});
             }
             jdbc.batchUpdate("INSERT INTO aligned_cohort (psi_run_id, row_index, patient_id) VALUES (?, ?, ?)", rows);
         }
+        return run;
     }
 
     /** Inserts n patients in a shuffled order; returns the patient id of each cohort row. */

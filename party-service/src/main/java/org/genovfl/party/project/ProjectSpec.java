@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  * A feature-split study as the coordinator defines it. Every party receives the same
  * specification and keeps what concerns it: the hospital the label, the clinical features
  * and the consent requirement; each lab the genomic features and the quality filters.
+ * The inference requester is the one party that receives the scores of vertical
+ * inference with the project's models (default: the hospital, which holds the label).
  *
  * <pre>{@code
  * {"name": "BRCA planted", "linkageIdType": "BIOBANK_SAMPLE_ID",
@@ -19,12 +21,13 @@ import java.util.regex.Pattern;
  *  "clinicalFeatures": [{"system": "http://loinc.org", "code": "2339-0",
  *                        "rule": "LATEST_BEFORE", "before": "2025-01-01"}],
  *  "genomicFeatures": [{"rsId": "rs6040355"}, {"region": "20:1000000-1100000"}, {"gene": "CYP2C19"}],
- *  "qualityFilters": {"minMinorAlleleFrequency": 0.05, "minCallRate": 0.95, "minHardyWeinbergP": 1e-6}}
+ *  "qualityFilters": {"minMinorAlleleFrequency": 0.05, "minCallRate": 0.95, "minHardyWeinbergP": 1e-6},
+ *  "inferenceRequester": "St Ada University Hospital"}
  * }</pre>
  */
 public record ProjectSpec(String name, String description, String linkageIdType, String hospital, List<String> labs,
         Label label, boolean consentRequired, List<ClinicalFeature> clinicalFeatures,
-        List<GenomicFeature> genomicFeatures, QualityFilters qualityFilters) {
+        List<GenomicFeature> genomicFeatures, QualityFilters qualityFilters, String inferenceRequester) {
 
     /** The outcome: patients with a Condition of this code are 1, others 0. */
     public record Label(String system, String code) {
@@ -55,6 +58,7 @@ public record ProjectSpec(String name, String description, String linkageIdType,
         genomicFeatures = genomicFeatures == null ? List.of() : List.copyOf(genomicFeatures);
         qualityFilters = qualityFilters == null ? QualityFilters.NONE : qualityFilters;
         linkageIdType = linkageIdType == null ? "BIOBANK_SAMPLE_ID" : linkageIdType;
+        inferenceRequester = inferenceRequester == null ? hospital : inferenceRequester;
     }
 
     /**
@@ -103,6 +107,9 @@ public record ProjectSpec(String name, String description, String linkageIdType,
         }
         if (clinicalFeatures.isEmpty() && genomicFeatures.isEmpty()) {
             problems.add("clinicalFeatures, genomicFeatures: at least one feature");
+        }
+        if (inferenceRequester != null && !inferenceRequester.equals(hospital) && !labs.contains(inferenceRequester)) {
+            problems.add("inferenceRequester: the hospital or one of the labs (default: the hospital)");
         }
         QualityFilters q = qualityFilters;
         if (q.minMinorAlleleFrequency() != null && (q.minMinorAlleleFrequency() < 0 || q.minMinorAlleleFrequency() > 0.5)) {

@@ -27,6 +27,7 @@ import org.genovfl.party.training.TrainingWire.SetupAccepted;
 import org.genovfl.party.training.TrainingWire.ValidationOutcome;
 import org.genovfl.party.training.TrainingWire.ValidationRequest;
 import org.genovfl.vfl.CohortSplit;
+import org.genovfl.vfl.inference.PartyModel;
 import org.genovfl.vfl.math.Metrics;
 import org.genovfl.vfl.protocol.FeatureHolder;
 import org.genovfl.vfl.protocol.LabelHolder;
@@ -316,12 +317,12 @@ public class DataHolderTraining implements DisposableBean {
             if (!delivery.decision().stop()) {
                 return new DecisionApplied(null);
             }
-            double[] coefficients = session.hospital != null ? session.hospital.finalWeights()
-                    : session.lab.finalWeights();
-            String sha = store.releaseCoefficients(stored.projectId(), runId, properties.organisation(), coefficients,
+            PartyModel model = session.hospital != null ? session.hospital.releasedModel()
+                    : session.lab.releasedModel();
+            String sha = store.releaseCoefficients(stored.projectId(), runId, properties.organisation(), model,
                     delivery.decision().bestEpoch());
             log.info("Training run {} finished ({}); released {} own coefficients of epoch {}, SHA-256 {}", runId,
-                    delivery.decision().reason(), coefficients.length, delivery.decision().bestEpoch(), sha);
+                    delivery.decision().reason(), model.coefficients().length, delivery.decision().bestEpoch(), sha);
             sessions.remove(runId);
             session.close();
             return new DecisionApplied(sha);

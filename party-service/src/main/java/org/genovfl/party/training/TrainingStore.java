@@ -23,6 +23,8 @@ import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.security.KeyVault;
 import org.genovfl.party.training.TrainingWire.Participants;
 import org.genovfl.vfl.TrainingConfig;
+import org.genovfl.vfl.inference.PartyModel;
+import org.genovfl.vfl.math.Standardizer;
 import org.genovfl.vfl.protocol.Messages.EpochDecision;
 import org.genovfl.vfl.protocol.Messages.KeySetup;
 import org.genovfl.vfl.protocol.Messages.ValidationReport;
@@ -304,26 +306,32 @@ class TrainingStore {
     // ---- release -------------------------------------------------------------------------------
 
     /**
-     * A data holder's release: its own coefficients and their hash, audited as
-     * MODEL_RELEASED (the hash only). Idempotent: a repeated release keeps the first.
+     * A data holder's release: its own coefficients and their hash, and its standardisation
+     * statistics (which inference needs), audited as MODEL_RELEASED (hashes only).
+     * Idempotent: a repeated release keeps the first.
      *
      * @return the SHA-256 of the coefficient file
      */
     @Transactional
-    String releaseCoefficients(UUID projectId, UUID runId, String organisation, double[] coefficients, int bestEpoch) {
+    String releaseCoefficients(UUID projectId, UUID runId, String organisation, PartyModel model, int bestEpoch) {
+        double[] coefficients = model.coefficients();
         byte[] file = coefficientFile(coefficients);
+        byte[] standardizer = model.standardizer().toBytes();
         String sha = sha256(file);
         int inserted = jdbc.sql("""
-                INSERT INTO model (id, training_run_id, coefficients, coefficients_sha256, report, organisation)
-                VALUES (:id, :run, :file, :sha, CAST(:report AS jsonb), :organisation)
+                INSERT INTO model (id, training_run_id, coefficients, coefficients_sha256, report, organisation,
+                                   standardizer)
+                VALUES (:id, :run, :file, :sha, CAST(:report AS jsonb), :organisation, :standardizer)
                 ON CONFLICT (training_run_id) DO NOTHING
                 """)
                 .param("id", UUID.randomUUID()).param("run", runId).param("file", file).param("sha", sha)
                 .param("report", write(Map.of("bestEpoch", bestEpoch, "coefficients", coefficients.length)))
                 .param("organisation", organisation)
+                .param("standardizer", standardizer)
                 .update();
         if (inserted == 1) {
-            audit.record(projectId, AuditEventType.MODEL_RELEASED, withCohort(runId, Map.of("coefficients", sha)),
+            audit.record(projectId, AuditEventType.MODEL_RELEASED,
+                    withCohort(runId, Map.of("coefficients", sha, "standardizer", sha256(standardizer))),
                     Map.of("trainingRun", runId.toString(), "bestEpoch", Integer.toString(bestEpoch)));
             finish(runId, bestEpoch);
             return sha;
@@ -369,6 +377,18 @@ class TrainingStore {
     /** This party's released coefficients (a data holder), if any. */
     Optional<double[]> coefficients(UUID runId) {
         return coefficientFile(runId).map(TrainingStore::readCoefficientFile);
+    }
+
+    /**
+     * This party's share of a released model (a data holder): coefficients and the
+     * standardisation statistics, if it released both.
+     */
+    Optional<PartyModel> releasedModel(UUID runId, boolean hasIntercept) {
+        return jdbc.sql("SELECT coefficients, standardizer FROM model WHERE training_run_id = ? "
+                + "AND coefficients IS NOT NULL AND standardizer IS NOT NULL").param(runId)
+                .query((rs, n) -> new PartyModel(Standardizer.fromBytes(rs.getBytes(2)),
+                        readCoefficientFile(rs.getBytes(1)), hasIntercept))
+                .optional();
     }
 
     /** This party's released coefficient file, byte for byte as hashed and audited. */

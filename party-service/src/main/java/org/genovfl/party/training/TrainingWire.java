@@ -31,6 +31,14 @@ public final class TrainingWire {
         boolean isDataHolder(String organisation) {
             return hospital.equals(organisation) || labs.contains(organisation);
         }
+
+        /** The hospital, then the labs in setup order. */
+        public List<String> dataHolders() {
+            List<String> holders = new java.util.ArrayList<>();
+            holders.add(hospital);
+            holders.addAll(labs);
+            return holders;
+        }
     }
 
     /** Coordinator → hospital and labs, once per run. */

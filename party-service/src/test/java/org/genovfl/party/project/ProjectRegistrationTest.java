@@ -70,7 +70,7 @@ class ProjectRegistrationTest {
                         new ClinicalFeature("http://loinc.org", "8302-2", "LATEST", null)),
                 List.of(new GenomicFeature(null, "20:1000000-1500000", null), new GenomicFeature("rs6040355", null, null),
                         new GenomicFeature(null, null, "CYP2C19")),
-                new QualityFilters(0.05, 0.95, 1e-6));
+                new QualityFilters(0.05, 0.95, 1e-6), null);
     }
 
     static <T> T inTransaction(IngestDatabase db, java.util.function.Supplier<T> step) {
@@ -127,11 +127,15 @@ class ProjectRegistrationTest {
 
         ProjectSpec broken = new ProjectSpec("", null, "PASSPORT", HOSPITAL, List.of(), null, false,
                 List.of(new ClinicalFeature(null, "2339-0", "LATEST_BEFORE", null)),
-                List.of(new GenomicFeature("rs1", "1:1-2", null)), new QualityFilters(0.7, null, null));
+                List.of(new GenomicFeature("rs1", "1:1-2", null)), new QualityFilters(0.7, null, null), "Stranger");
         assertThat(broken.problems()).containsExactly("name: required",
                 "linkageIdType: one of " + org.genovfl.party.ingest.LinkageIdentifiers.TYPES, "labs: at least one lab",
                 "label.code: required (a Condition code)", "clinicalFeatures[0].before: required by LATEST_BEFORE",
-                "genomicFeatures[0]: exactly one of rsId, region, gene", "qualityFilters.minMinorAlleleFrequency: 0..0.5");
+                "genomicFeatures[0]: exactly one of rsId, region, gene",
+                "inferenceRequester: the hospital or one of the labs (default: the hospital)",
+                "qualityFilters.minMinorAlleleFrequency: 0..0.5");
+        // Scores go to the hospital unless the project names another of its parties.
+        assertThat(spec("default").inferenceRequester()).isEqualTo(HOSPITAL);
     }
 
     static final String HOSPITAL_BUNDLE = """

@@ -123,7 +123,7 @@ public class FeatureMatrixTest {
                 List.of(new GenomicFeature("rs100", null, null), new GenomicFeature(null, "21:150-650", null),
                         new GenomicFeature(null, null, "GENEC"), new GenomicFeature("rs700", null, null),
                         new GenomicFeature(null, null, "GENED"), new GenomicFeature(null, null, "BRCA2")),
-                FILTERS);
+                FILTERS, null);
     }
 
     @Test
@@ -244,7 +244,7 @@ public class FeatureMatrixTest {
         Path file = TestData.file("shapeit4-example/scaffold.vcf.gz");
         ProjectSpec spec = new ProjectSpec("shapeit4", null, "BIOBANK_SAMPLE_ID", HOSPITAL, List.of(LAB),
                 new Label(null, "254837009"), false, List.of(), List.of(new GenomicFeature(null, "20:1-70000000", null)),
-                new QualityFilters(0.05, 0.95, 0.001));
+                new QualityFilters(0.05, 0.95, 0.001), null);
         UUID project = UUID.randomUUID();
         register(labDb, lab, project, spec);
 

@@ -1,4 +1,4 @@
-package org.genovfl.party.training;
+package org.genovfl.party.peer;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -6,15 +6,15 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-/** Training refusals and failures as RFC 9457 problem details, with the run and a stable reason code. */
-@RestControllerAdvice(basePackageClasses = TrainingProblemAdvice.class)
+/** Protocol refusals and failures (training, inference) as RFC 9457 problem details, with the run and a stable reason code. */
+@RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class TrainingProblemAdvice {
+class ProtocolProblemAdvice {
 
-    @ExceptionHandler(TrainingRunException.class)
-    ProblemDetail refused(TrainingRunException e) {
+    @ExceptionHandler(ProtocolRunException.class)
+    ProblemDetail refused(ProtocolRunException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(e.reason().status, e.getMessage());
-        problem.setTitle("Training message refused");
+        problem.setTitle(e.title());
         problem.setProperty("runId", e.runId());
         problem.setProperty("reason", e.reason().name());
         return problem;

@@ -1,0 +1,60 @@
+package org.genovfl.party.inference;
+
+import java.util.UUID;
+import org.genovfl.party.inference.InferenceWire.ContributionRequest;
+import org.genovfl.party.inference.InferenceWire.RunRequest;
+import org.genovfl.party.inference.InferenceWire.Scored;
+import org.genovfl.party.security.PeerAuthentication;
+import org.genovfl.vfl.inference.InferenceMessages.EncryptedPartialScores;
+import org.genovfl.vfl.inference.InferenceMessages.EncryptedScoreSum;
+import org.genovfl.vfl.inference.InferenceMessages.ScoringKeys;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Peer API of inference at a hospital or lab, called by the coordinator of the model's
+ * training run only (checked by {@link DataHolderInference}). The coordinator has no
+ * inference peer endpoint: it calls out, and it never receives a key it could decrypt with.
+ */
+@RestController
+@ConditionalOnExpression("!'${genovfl.role:}'.equalsIgnoreCase('COORDINATOR')")
+class InferencePeerController {
+
+    private final DataHolderInference inference;
+
+    InferencePeerController(DataHolderInference inference) {
+        this.inference = inference;
+    }
+
+    @PostMapping("/peer/inference/runs/{runId}/keys")
+    ScoringKeys keys(@PathVariable UUID runId, @RequestBody RunRequest run, PeerAuthentication caller) {
+        requireRun(runId, run);
+        return inference.keys(caller.organisation(), run);
+    }
+
+    @PostMapping("/peer/inference/runs/{runId}/partial-scores")
+    EncryptedPartialScores partialScores(@PathVariable UUID runId, @RequestBody ContributionRequest request,
+            PeerAuthentication caller) {
+        requireRun(runId, request.run());
+        return inference.contribute(caller.organisation(), request);
+    }
+
+    @PostMapping("/peer/inference/runs/{runId}/sum")
+    Scored sum(@PathVariable UUID runId, @RequestBody EncryptedScoreSum sum, PeerAuthentication caller) {
+        if (sum.ciphertexts() == null || sum.contributors() == null) {
+            throw new InferenceRunException(runId, InferenceRunException.Reason.BAD_DATA, "incomplete score sum");
+        }
+        return inference.complete(caller.organisation(), runId, sum);
+    }
+
+    private static void requireRun(UUID runId, RunRequest run) {
+        if (run == null || !runId.equals(run.runId()) || run.projectId() == null || run.trainingRunId() == null
+                || run.psiRunId() == null || run.requester() == null) {
+            throw new InferenceRunException(runId, InferenceRunException.Reason.BAD_DATA,
+                    "incomplete run request, or one for another run");
+        }
+    }
+}
