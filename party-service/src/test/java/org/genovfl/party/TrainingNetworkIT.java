@@ -60,7 +60,8 @@ import org.springframework.web.bind.annotation.RequestBody;
  * Vertical training between three real party services over mutual TLS, on the 569 real
  * patients of breast_cancer.csv: 15 features as clinical observations at the hospital
  * (label as a Condition), 15 discretised into genotype dosages (0/1/2, some missing) at the
- * lab, a project with feature specs and a completed PSI run seeded in each database.
+ * lab, a project with feature specs and a completed PSI run seeded in each database. The
+ * released model then scores patients by vertical inference.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

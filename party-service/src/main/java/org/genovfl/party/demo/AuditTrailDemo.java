@@ -67,7 +67,7 @@ final class AuditTrailDemo {
                     previousType = type;
                     // A training run records an event per round: show the first two of a run of them.
                     if (sameType < 2) {
-                        console.line("  %s  #%d %-17s %-28s %s", event.path("occurredAt").asText(),
+                        console.line("  %s  #%d %-19s %-28s %s", event.path("occurredAt").asText(),
                                 event.path("sequence").asLong(), type, event.path("actingOrganisation").asText(),
                                 abbreviated(event.path("artifactHashes")));
                     } else if (sameType == 2) {

@@ -127,6 +127,9 @@ public final class StudyDemo {
         }
         data.printCentralisedBaseline();
         data.printLabTopVariants(trainingRunId);
+        if (!new InferenceDemo(network, http, console).show(projectId, trainingRunId, psiRunId, study)) {
+            return false;
+        }
         releasedModel = downloadModel(PartyRole.HOSPITAL, trainingRunId);
 
         if (!new AuditTrailDemo(network, http, console).show(releasedModelFile())) {
