@@ -3,12 +3,10 @@ package org.genovfl.party.inference;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.genovfl.party.config.PartyProperties;
@@ -30,6 +28,8 @@ import org.genovfl.vfl.inference.ScoreAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /**
@@ -50,7 +50,6 @@ public class CoordinatorInference implements DisposableBean {
     private final ReleasedModels models;
     private final PartyProperties properties;
     private final PartyClient client;
-    private final Map<UUID, String> phases = new ConcurrentHashMap<>();
     private final ExecutorService runs = Executors.newCachedThreadPool(r -> new Thread(r, "inference-run"));
 
     CoordinatorInference(InferenceStore store, ReleasedModels models, PartyProperties properties, PartyClient client) {
@@ -89,11 +88,21 @@ public class CoordinatorInference implements DisposableBean {
         List<String> contributors = holders.stream().filter(p -> !p.equals(requester)).toList();
         RunRequest run = new RunRequest(UUID.randomUUID(), projectId, trainingRunId, psiRunId, requester, contributors);
         store.createCoordinatorRun(run);
-        phases.put(run.runId(), "keys");
         log.info("Inference run {} started: training run {} scores PSI run {} for the project's requester, {} "
                 + "contributor(s)", run.runId(), trainingRunId, psiRunId, contributors.size());
         runs.submit(() -> drive(run));
         return find(run.runId()).orElseThrow();
+    }
+
+    /** A run this coordinator was driving when it stopped cannot go on: its thread is gone. */
+    @EventListener(ApplicationReadyEvent.class)
+    void failRunsInterruptedByARestart() {
+        if (properties.role() == PartyRole.COORDINATOR) {
+            int failed = store.failInterrupted(Role.COORDINATOR, "interrupted by a restart of the coordinator");
+            if (failed > 0) {
+                log.warn("{} inference run(s) were interrupted by a restart of this coordinator and are FAILED", failed);
+            }
+        }
     }
 
     public Optional<InferenceRunView> find(UUID runId) {
@@ -138,8 +147,6 @@ public class CoordinatorInference implements DisposableBean {
                     : e.toString();
             log.error("Inference run {} failed: {}", runId, reason, e);
             store.fail(runId, reason);
-        } finally {
-            phases.remove(runId);
         }
     }
 
@@ -168,7 +175,6 @@ public class CoordinatorInference implements DisposableBean {
     }
 
     private void phase(UUID runId, String phase) {
-        phases.put(runId, phase);
         store.setPhase(runId, phase);
     }
 

@@ -1,5 +1,7 @@
 package org.genovfl.party.inference;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,14 +62,17 @@ public class DataHolderInference implements DisposableBean {
         this.properties = properties;
     }
 
-    private record PendingRequest(RunRequest run, ScoreRequester requester, List<Long> patients) {
+    private record PendingRequest(RunRequest run, ScoreRequester requester, List<Long> patients, Instant created) {
     }
+
+    /** How long a requester keeps a run's key for a sum that does not come (the coordinator failed). */
+    static final Duration SUM_TIMEOUT = Duration.ofMinutes(30);
 
     /** A requester restarted while a run awaited its sum has lost the run's key: the run cannot finish. */
     @EventListener(ApplicationReadyEvent.class)
     void failRequestsInterruptedByARestart() {
         if (properties.role() != PartyRole.COORDINATOR) {
-            int failed = store.failInterruptedRequests();
+            int failed = store.failInterrupted(Role.REQUESTER, "the run's key was lost in a restart of the requester");
             if (failed > 0) {
                 log.warn("{} inference run(s) this party requested lost their keys in a restart and are FAILED", failed);
             }
@@ -87,13 +92,14 @@ public class DataHolderInference implements DisposableBean {
         }
         synchronized (this) {
             requireNew(run);
+            expireAbandonedRequests();
             double[] own = partialScores(run, trained);
             ScoreRequester requester = new ScoreRequester(run.runId(), properties.organisation(), own);
             try {
                 List<Long> patients = store.alignedPatients(run.psiRunId());
                 ScoringKeys keys = requester.keys();
                 store.createRequesterRun(run, own.length, InferenceMessages.digest(keys));
-                pending.put(run.runId(), new PendingRequest(run, requester, patients));
+                pending.put(run.runId(), new PendingRequest(run, requester, patients, Instant.now()));
                 log.info("Inference run {}: keys made to score {} aligned rows with training run {}", run.runId(),
                         own.length, run.trainingRunId());
                 return keys;
@@ -217,6 +223,21 @@ public class DataHolderInference implements DisposableBean {
                     "the contributors are not the model's other data holders");
         }
         return trained;
+    }
+
+    /** Erases the keys of runs whose sum never came, and fails those runs. */
+    private void expireAbandonedRequests() {
+        Instant cutoff = Instant.now().minus(SUM_TIMEOUT);
+        for (PendingRequest request : List.copyOf(pending.values())) {
+            if (request.created().isBefore(cutoff) && pending.remove(request.run().runId(), request)) {
+                synchronized (request) {
+                    request.requester().close();
+                }
+                store.fail(request.run().runId(), "no sum arrived within " + SUM_TIMEOUT.toMinutes() + " minutes");
+                log.warn("Inference run {}: no sum arrived within {} minutes; its key is erased", request.run().runId(),
+                        SUM_TIMEOUT.toMinutes());
+            }
+        }
     }
 
     /** A party takes part in a run once: a repeated request would make it answer twice. */

@@ -130,11 +130,10 @@ class InferenceStore {
                 .query((rs, n) -> new ScoreRow(rs.getInt(1), rs.getString(2), rs.getDouble(3))).list();
     }
 
-    /** Requests whose keys a restart erased: they can no longer be scored. */
-    int failInterruptedRequests() {
-        return jdbc.sql("UPDATE inference_run SET status = 'FAILED', error = 'the run''s keys were lost in a restart "
-                + "of the requester', finished_at = now() WHERE party_role = 'REQUESTER' AND status = 'RUNNING'")
-                .update();
+    /** Fails the runs of {@code role} still RUNNING here, which a restart of this party interrupted. */
+    int failInterrupted(Role role, String error) {
+        return jdbc.sql("UPDATE inference_run SET status = 'FAILED', error = ?, finished_at = now() "
+                + "WHERE party_role = ? AND status = 'RUNNING'").params(error, role.name()).update();
     }
 
     // ---- contributor -------------------------------------------------------------------------
