@@ -1,6 +1,7 @@
 package org.genovfl.party.database;
 
-import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.genovfl.db.PartyDatabase;
 import org.genovfl.party.config.PartyProperties;
 import org.slf4j.Logger;
@@ -31,9 +32,18 @@ class EmbeddedDatabaseConfiguration {
         return PartyDatabase.embedded(directory, properties.database().port());
     }
 
+    /**
+     * Pooled, as Spring Boot pools an external server's connections: unpooled, every
+     * statement outside a transaction would open a PostgreSQL connection (a server process)
+     * of its own. Closed before the database stops, since it depends on it.
+     */
     @Bean
-    DataSource dataSource(PartyDatabase database) {
-        return database.dataSource();
+    HikariDataSource dataSource(PartyDatabase database) {
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("party-db");
+        pool.setDataSource(database.dataSource());
+        pool.setMaximumPoolSize(10);
+        return new HikariDataSource(pool);
     }
 
     static final class NoExternalDataSource implements Condition {
