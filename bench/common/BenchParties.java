@@ -48,8 +48,8 @@ final class BenchParties implements AutoCloseable {
 
     /**
      * Starts {@code roles} from {@code jar} with the demo network's configuration plus
-     * {@code extraProperties} (lines of a .properties file), each with {@code jvmOptions},
-     * and waits until every one is healthy.
+     * {@code extraProperties} (lines of a .properties file), each with {@code jvmOptions}
+     * ({@code %p} in an option becomes the role's name), and waits until every one is healthy.
      */
     static BenchParties start(Path jar, Path directory, List<PartyRole> roles, List<String> jvmOptions,
             String extraProperties) throws Exception {
@@ -79,7 +79,9 @@ final class BenchParties implements AutoCloseable {
                 + extraProperties + "\n", StandardOpenOption.APPEND);
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
+        for (String option : jvmOptions) {
+            command.add(option.replace("%p", role.name().toLowerCase()));
+        }
         command.addAll(List.of("-jar", jar.toString(),
                 "--spring.config.additional-location=file:" + network.propertiesFile(role)));
         processes.put(role, new ProcessBuilder(command).redirectErrorStream(true)
@@ -104,6 +106,14 @@ final class BenchParties implements AutoCloseable {
             Thread.sleep(500);
         }
         throw new IllegalStateException(role + " did not become healthy: " + health);
+    }
+
+    long pid(PartyRole role) {
+        return processes.get(role).pid();
+    }
+
+    int databasePort(PartyRole role) {
+        return databasePorts.get(role);
     }
 
     Path log(PartyRole role) {

@@ -55,36 +55,17 @@ public class PsiBench {
     }
 
     static Map<String, Object> runOnce(Path jar, Path dir, int n) throws Exception {
-        Map<PartyRole, Integer> ports = new EnumMap<>(PartyRole.class);
-        for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
-            ports.put(role, freePort());
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
+        // e.g. PSI_BENCH_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/%p.jfr to profile a party
+        String extra = System.getenv().getOrDefault("PSI_BENCH_JVM_OPTS", "").trim();
+        if (!extra.isEmpty()) {
+            jvm.addAll(List.of(extra.split("\\s+")));
         }
-        DemoNetwork network = DemoNetwork.openOrCreate(dir, ports);
-        Map<PartyRole, Integer> dbPorts = new EnumMap<>(PartyRole.class);
-        Map<PartyRole, Process> processes = new EnumMap<>(PartyRole.class);
-        try {
+        // At 1M a party may take over a minute to prepare its set on a busy machine.
+        try (BenchParties parties = BenchParties.start(jar, dir, PARTIES, jvm, "genovfl.client.request-timeout=10m")) {
+            Map<PartyRole, Integer> dbPorts = new EnumMap<>(PartyRole.class);
             for (PartyRole role : PARTIES) {
-                dbPorts.put(role, freePort());
-                Files.writeString(network.propertiesFile(role), "\ngenovfl.database.port=" + dbPorts.get(role)
-                        // At 1M a party may take over a minute to prepare its set on a busy machine.
-                        + "\ngenovfl.client.request-timeout=10m\n",
-                        StandardOpenOption.APPEND);
-                Path log = dir.resolve(role.name().toLowerCase() + ".log");
-                List<String> command = new ArrayList<>(List.of(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-XX:+UseSerialGC"));
-                // e.g. PSI_BENCH_JVM_OPTS=-XX:StartFlightRecording=filename=/tmp/%p.jfr to profile a party
-                String extra = System.getenv().getOrDefault("PSI_BENCH_JVM_OPTS", "").trim();
-                if (!extra.isEmpty()) {
-                    command.addAll(List.of(extra.replace("%p", role.name().toLowerCase()).split("\\s+")));
-                }
-                command.addAll(List.of("-jar", jar.toString(),
-                        "--spring.config.additional-location=file:" + network.propertiesFile(role)));
-                processes.put(role, new ProcessBuilder(command)
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start());
-            }
-            HttpClient https = client(network);
-            for (PartyRole role : PARTIES) {
-                awaitHealthy(https, network.url(role).resolve("/actuator/health"), processes.get(role));
+                dbPorts.put(role, parties.databasePort(role));
             }
             UUID project = UUID.randomUUID();
             long seedStart = System.nanoTime();
@@ -96,30 +77,21 @@ public class PsiBench {
             Map<PartyRole, Long> dbCpuBefore = new EnumMap<>(PartyRole.class);
             Map<PartyRole, Map<String, Long>> threadsBefore = new EnumMap<>(PartyRole.class);
             for (PartyRole role : PARTIES) {
-                threadsBefore.put(role, cpuTicksByThread(processes.get(role).pid()));
-                cpuBefore.put(role, cpuTicks(processes.get(role).pid()));
+                threadsBefore.put(role, cpuTicksByThread(parties.pid(role)));
+                cpuBefore.put(role, cpuTicks(parties.pid(role)));
                 dbCpuBefore.put(role, postgresCpuTicks(dbPorts.get(role)));
             }
             long start = System.nanoTime();
-            HttpResponse<String> started = https.send(HttpRequest.newBuilder(
-                            network.url(PartyRole.HOSPITAL).resolve("/api/psi/runs"))
-                    .header("Authorization", basic(network))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("projectId", project,
-                            "peerOrganisation", DemoNetwork.ORGANISATIONS.get(PartyRole.LAB)))))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (started.statusCode() != 202) {
-                throw new IllegalStateException("start refused: " + started.body());
-            }
-            String runId = JSON.readTree(started.body()).get("runId").asText();
+            String runId = parties.post(PartyRole.HOSPITAL, "/api/psi/runs", "admin", Map.of("projectId", project,
+                    "peerOrganisation", DemoNetwork.ORGANISATIONS.get(PartyRole.LAB)), 202).get("runId").asText();
             // Polled in the databases: an API poll would cost the party a BCrypt check each time.
             // Done when both parties finished (the lab completes on the hospital's completion).
             for (PartyRole role : PARTIES) {
                 awaitFinished(dbPorts.get(role), UUID.fromString(runId));
             }
             double wall = (System.nanoTime() - start) / 1e9;
-            JsonNode hospitalRun = run(https, network, PartyRole.HOSPITAL, runId);
-            JsonNode labRun = run(https, network, PartyRole.LAB, runId);
+            JsonNode hospitalRun = parties.get(PartyRole.HOSPITAL, "/api/psi/runs/" + runId, "admin");
+            JsonNode labRun = parties.get(PartyRole.LAB, "/api/psi/runs/" + runId, "admin");
             if (!"COMPLETED".equals(hospitalRun.get("status").asText())) {
                 throw new IllegalStateException("run failed: " + hospitalRun);
             }
@@ -128,53 +100,34 @@ public class PsiBench {
             row.put("identifiersPerSide", n);
             row.put("overlap", 0.5);
             row.put("intersection", hospitalRun.get("intersectionSize").asInt());
-            row.put("wallSeconds", round(wall));
-            row.put("serverWallSeconds", round(Duration.between(Instant.parse(hospitalRun.get("startedAt").asText()),
+            row.put("wallSeconds", BenchParties.round(wall));
+            row.put("serverWallSeconds", BenchParties.round(Duration.between(Instant.parse(hospitalRun.get("startedAt").asText()),
                     Instant.parse(hospitalRun.get("finishedAt").asText())).toMillis() / 1000.0));
             for (PartyRole role : PARTIES) {
-                long pid = processes.get(role).pid();
+                long pid = parties.pid(role);
                 String key = role.name().toLowerCase();
                 long processTicks = cpuTicks(pid) - cpuBefore.get(role);
-                row.put(key + "CpuSeconds", round(processTicks / tick));
+                row.put(key + "CpuSeconds", BenchParties.round(processTicks / tick));
                 row.put(key + "CpuSecondsByThread", cpuByThread(pid, threadsBefore.get(role), processTicks, tick));
                 row.put(key + "PostgresCpuSeconds",
-                        round((postgresCpuTicks(dbPorts.get(role)) - dbCpuBefore.get(role)) / tick));
-                row.put(key + "PeakRssMiB", peakRssKiB(pid) / 1024);
+                        BenchParties.round((postgresCpuTicks(dbPorts.get(role)) - dbCpuBefore.get(role)) / tick));
+                row.put(key + "PeakRssMiB", parties.peakRssMiB(role));
                 JsonNode progress = (role == PartyRole.HOSPITAL ? hospitalRun : labRun).get("progress");
-                row.put(key + "BytesSentPerIdentifier", round(progress.get("bytesSent").asDouble() / n));
-                row.put(key + "BytesReceivedPerIdentifier", round(progress.get("bytesReceived").asDouble() / n));
+                row.put(key + "BytesSentPerIdentifier", BenchParties.round(progress.get("bytesSent").asDouble() / n));
+                row.put(key + "BytesReceivedPerIdentifier", BenchParties.round(progress.get("bytesReceived").asDouble() / n));
             }
             for (PartyRole role : PARTIES) {
                 // The services' own account of the run (ids, steps and counts only).
-                Files.readAllLines(dir.resolve(role.name().toLowerCase() + ".log")).stream()
+                Files.readAllLines(parties.log(role)).stream()
                         .filter(line -> line.contains("PSI run " + runId))
                         .forEach(line -> System.out.println(role + " " + line.substring(0, Math.min(line.length(), 60))
                                 + " ... " + line.substring(line.indexOf("PSI run"))));
             }
-            row.put("loadAverageAfter", Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+            row.put("loadAverageAfter", BenchParties.loadAverage());
             row.put("heapLimit", "-Xmx1g per party");
             row.put("cores", Runtime.getRuntime().availableProcessors());
             return row;
-        } finally {
-            for (Process process : processes.values()) {
-                process.destroy();
-            }
-            for (Process process : processes.values()) {
-                if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
         }
-    }
-
-    static double round(double value) {
-        return Math.round(value * 100) / 100.0;
-    }
-
-    static JsonNode run(HttpClient https, DemoNetwork network, PartyRole role, String runId) throws Exception {
-        HttpResponse<String> response = https.send(HttpRequest.newBuilder(network.url(role).resolve("/api/psi/runs/" + runId))
-                .header("Authorization", basic(network)).build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
     }
 
     /** Patients {@code prefix-i} with biobank sample ids BB-i for i in [from, to), all consenting by default. */
@@ -277,7 +230,7 @@ public class PsiBench {
         Map<String, Double> seconds = new java.util.LinkedHashMap<>();
         byName.entrySet().stream().filter(e -> e.getValue() >= 10)
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(e -> seconds.put(e.getKey(), round(e.getValue() / tick)));
+                .forEach(e -> seconds.put(e.getKey(), BenchParties.round(e.getValue() / tick)));
         return seconds;
     }
 
@@ -286,53 +239,5 @@ public class PsiBench {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         return withReapedChildren ? own + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : own; // cutime, cstime
-    }
-
-    static long peakRssKiB(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return -1;
-    }
-
-    static void awaitHealthy(HttpClient https, URI health, Process process) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("party process exited; see its log");
-            }
-            try {
-                if (https.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString())
-                        .statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // starting
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("party did not become healthy: " + health);
-    }
-
-    static String basic(DemoNetwork network) {
-        return "Basic " + Base64.getEncoder().encodeToString(("admin:" + network.password("admin"))
-                .getBytes(StandardCharsets.UTF_8));
-    }
-
-    static HttpClient client(DemoNetwork network) throws Exception {
-        KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.storePassword().toCharArray());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
-        ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).build();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

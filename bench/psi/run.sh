@@ -21,8 +21,7 @@ mkdir -p "$results" "$work/classes"
 # The driver compiles against the jar's classes and libraries (DemoNetwork, the JDBC driver).
 unzip -q -o "$jar" 'BOOT-INF/*' -d "$work/boot"
 cp="$work/boot/BOOT-INF/classes:$work/boot/BOOT-INF/lib/*"
-javac -q -cp "$cp" -d "$work/classes" "$root/bench/psi/PsiBench.java" 2>/dev/null \
-  || javac -cp "$cp" -d "$work/classes" "$root/bench/psi/PsiBench.java"
+javac -cp "$cp" -d "$work/classes" "$root/bench/common/BenchParties.java" "$root/bench/psi/PsiBench.java"
 java -cp "$work/classes:$cp" PsiBench "$jar" "$work" "$results" "${sizes[@]}" | tee "$work/out.txt"
 fi
 
