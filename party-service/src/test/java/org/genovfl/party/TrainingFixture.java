@@ -16,9 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.ingest.genomics.PackedDosages;
 import org.genovfl.party.party.PartyRegistry;
@@ -46,12 +48,15 @@ final class TrainingFixture {
     static final String COHORT_COMMITMENT = "c0".repeat(32);
 
     final UUID project = UUID.randomUUID();
-    final UUID psiRun = UUID.randomUUID();
+    /** The aligned cohort of every row in table order ({@link #seedAlignedCohort}). */
+    UUID psiRun;
     /** Row-major, cohort row order. */
     final double[][] clinical;
     final double[] labels;
     /** Each lab's dosages, row-major, cohort row order; NaN is a missing call. */
     final List<double[][]> genotypes = new ArrayList<>();
+    /** Each data holder seeded so far, with the patient id of each table row there. */
+    private final Map<JdbcTemplate, long[]> patientIds = new LinkedHashMap<>();
 
     /**
      * @param hospitalColumns how many columns (from the first) the hospital holds
@@ -103,7 +108,7 @@ final class TrainingFixture {
                 + "CAST(? AS jsonb))", project, "{\"system\": \"" + LABEL_SYSTEM + "\", \"code\": \"" + LABEL_CODE + "\"}");
     }
 
-    /** The hospital's patients, clinical feature specs and observations, label and aligned cohort. */
+    /** The hospital's patients, clinical feature specs and observations, and the label. */
     void seedHospital(JdbcTemplate hospital, String organisation) {
         int n = rows();
         long[] ids = seedPatients(hospital, "H", n);
@@ -130,15 +135,15 @@ final class TrainingFixture {
         }
         hospital.batchUpdate("INSERT INTO clinical_condition (patient_id, code_system, code, clinical_status) "
                 + "VALUES (?, '" + LABEL_SYSTEM + "', '" + LABEL_CODE + "', 'active')", conditions);
-        seedAlignedCohort(hospital, ids);
+        patientIds.put(hospital, ids);
     }
 
-    /** Lab {@code index}'s patients, a packed genotype dataset, genomic feature specs and aligned cohort. */
+    /** Lab {@code index}'s patients (local ids L1-..., L2-...), a packed genotype dataset and genomic feature specs. */
     void seedLab(JdbcTemplate lab, String organisation, int index) {
         int n = rows();
         double[][] dosages = genotypes.get(index);
         int width = dosages[0].length;
-        long[] ids = seedPatients(lab, "L" + index, n);
+        long[] ids = seedPatients(lab, "L" + (index + 1), n);
         UUID dataset = UUID.randomUUID();
         lab.update("INSERT INTO genotype_dataset (id, name, sample_count, variant_count, status) "
                 + "VALUES (?, 'test', ?, ?, 'READY')", dataset, n, width);
@@ -169,7 +174,7 @@ final class TrainingFixture {
                 + "dosages) VALUES (?, ?, ?, ?, ?, 'A', 'G', ?)", variants);
         lab.batchUpdate("INSERT INTO feature_spec (project_id, party_id, kind, ordinal, code) "
                 + "VALUES (?, ?, 'GENOMIC', ?, ?)", specs);
-        seedAlignedCohort(lab, ids);
+        patientIds.put(lab, ids);
     }
 
     /** Inserts n patients in a shuffled order; returns the patient id of each cohort row. */
@@ -183,15 +188,30 @@ final class TrainingFixture {
         return ids;
     }
 
-    private void seedAlignedCohort(JdbcTemplate db, long[] ids) {
-        db.update("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, cohort_commitment, "
-                + "finished_at) VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, ?, now())", psiRun, project, ids.length,
-                COHORT_COMMITMENT);
-        List<Object[]> rows = new ArrayList<>();
-        for (int r = 0; r < ids.length; r++) {
-            rows.add(new Object[] {psiRun, r, ids[r]});
+    /** The completed PSI run of every row in table order, at every data holder seeded; sets {@link #psiRun}. */
+    void seedAlignedCohort() {
+        psiRun = seedPsiRun(IntStream.range(0, rows()).toArray(), COHORT_COMMITMENT);
+    }
+
+    /**
+     * The same completed PSI run at every data holder seeded so far, aligning the patients of
+     * {@code cohortRows} (rows of the table) in that order, under the joint cohort commitment
+     * {@code commitment}.
+     */
+    UUID seedPsiRun(int[] cohortRows, String commitment) {
+        UUID run = UUID.randomUUID();
+        for (Map.Entry<JdbcTemplate, long[]> holder : patientIds.entrySet()) {
+            JdbcTemplate db = holder.getKey();
+            db.update("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, cohort_commitment, "
+                    + "finished_at) VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, ?, now())", run, project,
+                    cohortRows.length, commitment);
+            List<Object[]> rows = new ArrayList<>();
+            for (int k = 0; k < cohortRows.length; k++) {
+                rows.add(new Object[] {run, k, holder.getValue()[cohortRows[k]]});
+            }
+            db.batchUpdate("INSERT INTO aligned_cohort (psi_run_id, row_index, patient_id) VALUES (?, ?, ?)", rows);
         }
-        db.batchUpdate("INSERT INTO aligned_cohort (psi_run_id, row_index, patient_id) VALUES (?, ?, ?)", rows);
+        return run;
     }
 
     // ---- training through the coordinator's API ------------------------------------------------

@@ -5,20 +5,15 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.demo.DemoNetwork;
-import org.genovfl.party.ingest.genomics.PackedDosages;
-import org.genovfl.party.party.PartyRegistry;
-import org.genovfl.party.security.pki.DemoCertificateAuthority;
 import org.genovfl.party.training.RoundCheckpointed;
 import org.genovfl.party.training.TrainingDataSource;
 import org.genovfl.vfl.LocalTrainingRun;
@@ -70,8 +62,6 @@ class TrainingNetworkIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String HOSPITAL = DemoNetwork.ORGANISATIONS.get(PartyRole.HOSPITAL);
     static final String LAB = DemoNetwork.ORGANISATIONS.get(PartyRole.LAB);
-    static final String LABEL_SYSTEM = "http://snomed.info/sct";
-    static final String LABEL_CODE = "254837009";
     /**
      * The breast-cancer settings of vfl-protocol's tests (strong L2 keeps scores inside the
      * cubic's interval), 2 epochs of 4 batches: short, and the second epoch is the better one.
@@ -83,22 +73,30 @@ class TrainingNetworkIT {
     static Path directory;
 
     static ThreePartyNetwork parties;
+    static TrainingFixture cohort;
     static UUID project;
     static UUID psiRun;
-    /** The joint commitment both data holders' seeded PSI runs carry. */
-    static final String COHORT_COMMITMENT = "c0".repeat(32);
     static double[][] clinical;
     static double[][] genotypes;
     static double[] labels;
-    /** Each data holder's patient id of each row of the breast-cancer table. */
-    static Map<PartyRole, long[]> patientIds;
     /** The uninterrupted run, shared by the tests that compare with it. */
     static JsonNode uninterrupted;
 
     @BeforeAll
     static void startPartiesAndSeedCohort() {
         parties = ThreePartyNetwork.start(directory);
-        seedCohort();
+        cohort = new TrainingFixture(15, 15);
+        for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB, PartyRole.COORDINATOR)) {
+            cohort.seedProject(parties.bean(role, JdbcTemplate.class));
+        }
+        cohort.seedHospital(parties.bean(PartyRole.HOSPITAL, JdbcTemplate.class), HOSPITAL);
+        cohort.seedLab(parties.bean(PartyRole.LAB, JdbcTemplate.class), LAB, 0);
+        cohort.seedAlignedCohort();
+        project = cohort.project;
+        psiRun = cohort.psiRun;
+        clinical = cohort.clinical;
+        genotypes = cohort.genotypes.get(0);
+        labels = cohort.labels;
     }
 
     @AfterAll
@@ -162,7 +160,7 @@ class TrainingNetworkIT {
                         SELECT payload -> 'artifactHashes' ->> 'cohort' FROM audit_outbox
                          WHERE event_type = 'MODEL_RELEASED' AND payload -> 'metadata' ->> 'trainingRun' = ?
                         """).param(runId.toString()).query(String.class).single()).as(role.name())
-                        .isEqualTo(COHORT_COMMITMENT);
+                        .isEqualTo(TrainingFixture.COHORT_COMMITMENT);
             }
         }
         String roundAudit = db(PartyRole.COORDINATOR).sql("""
@@ -172,7 +170,7 @@ class TrainingNetworkIT {
                 """).param(runId.toString()).query(String.class).single();
         assertThat(roundAudit).contains("scores.0", "residuals", "gradient.0", "gradient.hospital");
         assertThat(output.getAll()).contains("Training run " + runId + " round 0 done")
-                .contains("Training run " + runId + " completed").doesNotContain("H-0001", "L-0001");
+                .contains("Training run " + runId + " completed").doesNotContain("H-0001", "L1-0001");
     }
 
     @Test
@@ -232,7 +230,7 @@ class TrainingNetworkIT {
         for (int k = 0; k < laterCohort.length; k++) {
             laterCohort[k] = 568 - 2 * k;
         }
-        UUID laterPsiRun = seedPsiRun(laterCohort, "1a".repeat(32));
+        UUID laterPsiRun = cohort.seedPsiRun(laterCohort, "1a".repeat(32));
         Map<UUID, int[]> cohorts = Map.of(psiRun, java.util.stream.IntStream.range(0, labels.length).toArray(),
                 laterPsiRun, laterCohort);
         for (Map.Entry<UUID, int[]> cohort : cohorts.entrySet()) {
@@ -295,7 +293,7 @@ class TrainingNetworkIT {
             assertThat(event.get("artifactHashes").has("scoreSum")).as(completed).isTrue();
             assertThat(event.get("metadata").get("rows").asText()).isEqualTo(Integer.toString(rows.length));
         }
-        assertThat(output.getAll()).contains("patients scored for this party only").doesNotContain("H-0", "L-0");
+        assertThat(output.getAll()).contains("patients scored for this party only").doesNotContain("H-0", "L1-0");
 
         // Only the training run's coordinator may ask a data holder for keys or partial scores.
         HttpClient asLab = parties.clientInsisting(parties.network.issue(LAB));
@@ -393,13 +391,7 @@ class TrainingNetworkIT {
     }
 
     private static UUID start() throws Exception {
-        Map<String, Object> request = new java.util.HashMap<>(JSON.convertValue(CONFIG, Map.class));
-        request.put("projectId", project);
-        request.put("psiRunId", psiRun);
-        HttpResponse<String> response = post(parties.client(null), PartyRole.COORDINATOR, "/api/training-runs",
-                request, "coordinator");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return UUID.fromString(JSON.readTree(response.body()).get("runId").asText());
+        return cohort.startRun(parties, CONFIG);
     }
 
     private static UUID startInference(UUID trainingRunId, UUID psiRunId) throws Exception {
@@ -435,30 +427,15 @@ class TrainingNetworkIT {
     }
 
     private static JsonNode awaitFinished(UUID runId) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
-        JsonNode run;
-        do {
-            Thread.sleep(250);
-            run = view(PartyRole.COORDINATOR, runId, "coordinator");
-        } while ("RUNNING".equals(run.get("status").asText()) && Instant.now().isBefore(deadline));
-        return run;
+        return TrainingFixture.awaitFinished(parties, runId);
     }
 
     private static JsonNode view(PartyRole role, UUID runId, String account) throws Exception {
-        HttpResponse<String> response = parties.get(parties.client(null),
-                parties.url(role, "/api/training-runs/" + runId), account);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        return TrainingFixture.view(parties, parties.url(role, "/api/training-runs/" + runId), account);
     }
 
     private static double[] coefficients(JsonNode view) {
-        JsonNode values = view.get("coefficients");
-        assertThat(values).as(view.toString()).isNotNull();
-        double[] out = new double[values.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = values.get(i).asDouble();
-        }
-        return out;
+        return TrainingFixture.coefficients(view);
     }
 
     private static int auditCount(PartyRole role, String type, UUID runId) {
@@ -485,157 +462,5 @@ class TrainingNetworkIT {
 
     private static JdbcClient db(PartyRole role) {
         return parties.bean(role, JdbcClient.class);
-    }
-
-    // ---- the cohort ------------------------------------------------------------------------------
-
-    /**
-     * Seeds every database: patients inserted in a shuffled order (so patient ids are not the
-     * row order), the hospital's 15 clinical columns as observations (with an older, wrong
-     * value for some, which the latest-value rule must skip), the label as a Condition, the
-     * lab's 15 columns as terciles in a packed genotype dataset (every 37th call missing),
-     * and the same completed PSI run with its aligned cohort at both data holders.
-     */
-    private static void seedCohort() {
-        double[][] table = readBreastCancer();
-        int n = table.length;
-        clinical = new double[n][];
-        genotypes = new double[n][15];
-        labels = new double[n];
-        for (int r = 0; r < n; r++) {
-            clinical[r] = Arrays.copyOfRange(table[r], 0, 15);
-            labels[r] = table[r][30];
-        }
-        for (int j = 0; j < 15; j++) {
-            double[] column = new double[n];
-            for (int r = 0; r < n; r++) {
-                column[r] = table[r][15 + j];
-            }
-            double[] sorted = column.clone();
-            Arrays.sort(sorted);
-            double low = sorted[n / 3];
-            double high = sorted[2 * n / 3];
-            for (int r = 0; r < n; r++) {
-                genotypes[r][j] = (r * 15 + j) % 37 == 0 ? Double.NaN
-                        : column[r] < low ? 0 : column[r] < high ? 1 : 2;
-            }
-        }
-        project = UUID.randomUUID();
-        for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB, PartyRole.COORDINATOR)) {
-            db(role).sql("INSERT INTO project (id, name, created_by, label_spec) VALUES (?, 'Training test', 'test', "
-                    + "CAST(? AS jsonb))").params(project, "{\"system\": \"" + LABEL_SYSTEM + "\", \"code\": \""
-                    + LABEL_CODE + "\"}").update();
-        }
-        long[] hospitalIds = seedPatients(PartyRole.HOSPITAL, "H", n);
-        long[] labIds = seedPatients(PartyRole.LAB, "L", n);
-        JdbcTemplate hospital = parties.bean(PartyRole.HOSPITAL, JdbcTemplate.class);
-        List<Object[]> specs = new ArrayList<>();
-        List<Object[]> observations = new ArrayList<>();
-        for (int j = 0; j < 15; j++) {
-            specs.add(new Object[] {project, PartyRegistry.idOf(HOSPITAL), j, "http://loinc.org", "bc-" + j});
-            for (int r = 0; r < n; r++) {
-                observations.add(new Object[] {hospitalIds[r], "bc-" + j, clinical[r][j], "2024-01-01T00:00:00Z"});
-                if (r % 11 == 0) {
-                    observations.add(new Object[] {hospitalIds[r], "bc-" + j, -999.0, "2019-01-01T00:00:00Z"});
-                }
-            }
-        }
-        hospital.batchUpdate("INSERT INTO feature_spec (project_id, party_id, kind, ordinal, code_system, code) "
-                + "VALUES (?, ?, 'CLINICAL', ?, ?, ?)", specs);
-        hospital.batchUpdate("INSERT INTO clinical_observation (patient_id, code_system, code, value_numeric, "
-                + "effective_at) VALUES (?, 'http://loinc.org', ?, ?, CAST(? AS timestamptz))", observations);
-        List<Object[]> conditions = new ArrayList<>();
-        for (int r = 0; r < n; r++) {
-            if (labels[r] == 1) {
-                conditions.add(new Object[] {hospitalIds[r]});
-            }
-        }
-        hospital.batchUpdate("INSERT INTO clinical_condition (patient_id, code_system, code, clinical_status) "
-                + "VALUES (?, '" + LABEL_SYSTEM + "', '" + LABEL_CODE + "', 'active')", conditions);
-
-        JdbcTemplate lab = parties.bean(PartyRole.LAB, JdbcTemplate.class);
-        UUID dataset = UUID.randomUUID();
-        lab.update("INSERT INTO genotype_dataset (id, name, sample_count, variant_count, status) "
-                + "VALUES (?, 'test', ?, 15, 'READY')", dataset, n);
-        // Sample order differs from both the patient ids and the cohort rows.
-        List<Object[]> samples = new ArrayList<>();
-        int[] sampleOfRow = new int[n];
-        for (int r = 0; r < n; r++) {
-            sampleOfRow[r] = (r * 7 + 3) % n;
-            samples.add(new Object[] {dataset, sampleOfRow[r], "S" + sampleOfRow[r], labIds[r]});
-        }
-        lab.batchUpdate("INSERT INTO genotype_sample (dataset_id, sample_index, sample_name, patient_id) "
-                + "VALUES (?, ?, ?, ?)", samples);
-        List<Object[]> variants = new ArrayList<>();
-        List<Object[]> labSpecs = new ArrayList<>();
-        for (int j = 0; j < 15; j++) {
-            byte[] packed = PackedDosages.allMissing(n);
-            for (int r = 0; r < n; r++) {
-                if (!Double.isNaN(genotypes[r][j])) {
-                    PackedDosages.set(packed, sampleOfRow[r], (int) genotypes[r][j]);
-                }
-            }
-            String rsId = j % 2 == 0 ? "rs" + (1000 + j) : null;
-            variants.add(new Object[] {dataset, j, "1", 5000L + j, rsId, packed});
-            labSpecs.add(new Object[] {project, PartyRegistry.idOf(LAB), j, rsId != null ? rsId : "1:" + (5000 + j)});
-        }
-        lab.batchUpdate("INSERT INTO genotype_variant (dataset_id, variant_index, chrom, pos, variant_id, ref, alt, "
-                + "dosages) VALUES (?, ?, ?, ?, ?, 'A', 'G', ?)", variants);
-        lab.batchUpdate("INSERT INTO feature_spec (project_id, party_id, kind, ordinal, code) "
-                + "VALUES (?, ?, 'GENOMIC', ?, ?)", labSpecs);
-
-        patientIds = Map.of(PartyRole.HOSPITAL, hospitalIds, PartyRole.LAB, labIds);
-        psiRun = seedPsiRun(java.util.stream.IntStream.range(0, n).toArray(), COHORT_COMMITMENT);
-    }
-
-    /**
-     * The same completed PSI run at both data holders, aligning the patients of
-     * {@code cohortRows} (rows of the breast-cancer table) in that order, under the joint
-     * cohort commitment {@code commitment}.
-     */
-    private static UUID seedPsiRun(int[] cohortRows, String commitment) {
-        UUID run = UUID.randomUUID();
-        for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB)) {
-            long[] ids = patientIds.get(role);
-            JdbcTemplate jdbc = parties.bean(role, JdbcTemplate.class);
-            jdbc.update("INSERT INTO psi_run (id, project_id, mode, status, intersection_size, cohort_commitment, "
-                    + "finished_at) VALUES (?, ?, 'INTERSECTION', 'COMPLETED', ?, ?, now())", run, project,
-                    cohortRows.length, commitment);
-            List<Object[]> rows = new ArrayList<>();
-            for (int k = 0; k < cohortRows.length; k++) {
-                rows.add(new Object[] {run, k, ids[cohortRows[k]]});
-            }
-            jdbc.batchUpdate("INSERT INTO aligned_cohort (psi_run_id, row_index, patient_id) VALUES (?, ?, ?)", rows);
-        }
-        return run;
-    }
-
-    /** Inserts n patients in a shuffled order; returns the patient id of each cohort row. */
-    private static long[] seedPatients(PartyRole role, String prefix, int n) {
-        long[] ids = new long[n];
-        for (int k = 0; k < n; k++) {
-            int row = (k * 211 + 17) % n; // 211 is prime and does not divide 569: a permutation
-            ids[row] = db(role).sql("INSERT INTO patient (local_id, source) VALUES (?, 'test') RETURNING id")
-                    .param(String.format("%s-%04d", prefix, row)).query(Long.class).single();
-        }
-        return ids;
-    }
-
-    private static double[][] readBreastCancer() {
-        String configured = System.getProperty("genovfl.data.dir");
-        Path dir = configured != null ? Path.of(configured)
-                : Path.of(System.getProperty("user.home"), ".cache", "genovfl", "data");
-        Path file = dir.resolve("breast_cancer.csv");
-        try {
-            List<String> lines = Files.readAllLines(file);
-            int rows = Integer.parseInt(lines.get(0).split(",")[0].trim());
-            double[][] table = new double[rows][];
-            for (int r = 0; r < rows; r++) {
-                table[r] = Arrays.stream(lines.get(r + 1).split(",")).mapToDouble(Double::parseDouble).toArray();
-            }
-            return table;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + " (run data/fetch.sh)", e);
-        }
     }
 }

@@ -49,6 +49,7 @@ class TwoLabNetworkIT {
                 DemoNetwork.ORGANISATIONS.get(PartyRole.HOSPITAL));
         cohort.seedLab(parties.bean(PartyRole.LAB, JdbcTemplate.class), DemoNetwork.ORGANISATIONS.get(PartyRole.LAB), 0);
         cohort.seedLab(secondLab, SECOND_LAB, 1);
+        cohort.seedAlignedCohort();
     }
 
     @AfterAll
