@@ -292,8 +292,24 @@ class TrainingNetworkIT {
             assertThat(event.get("artifactHashes").has("partialScores.0")).as(completed).isTrue();
             assertThat(event.get("artifactHashes").has("scoreSum")).as(completed).isTrue();
             assertThat(event.get("metadata").get("rows").asText()).isEqualTo(Integer.toString(rows.length));
+            String requested = db(PartyRole.HOSPITAL).sql("SELECT payload -> 'artifactHashes' ->> 'cohort' FROM "
+                    + "audit_outbox WHERE event_type = 'INFERENCE_REQUESTED' AND payload -> 'metadata' ->> "
+                    + "'inferenceRun' = ?").param(inferenceRunId.toString()).query(String.class).single();
+            assertThat(requested).isEqualTo(cohort.getKey().equals(psiRun) ? TrainingFixture.COHORT_COMMITMENT
+                    : "1a".repeat(32));
         }
         assertThat(output.getAll()).contains("patients scored for this party only").doesNotContain("H-0", "L1-0");
+
+        // Rows the two parties did not align together are not scored: their PSI commitments differ.
+        UUID misaligned = cohort.seedPsiRun(laterCohort, "2b".repeat(32));
+        db(PartyRole.LAB).sql("UPDATE psi_run SET cohort_commitment = ? WHERE id = ?").params("3c".repeat(32), misaligned)
+                .update();
+        UUID refusedRun = startInference(trainingRunId, misaligned);
+        JsonNode failed = awaitInference(refusedRun);
+        assertThat(failed.get("status").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.get("error").asText()).contains("PSI commitments differ");
+        assertThat(inferenceView(PartyRole.HOSPITAL, refusedRun).get("status").asText()).isEqualTo("FAILED");
+        assertThat(inferenceEvents(PartyRole.LAB, refusedRun)).isEmpty();
 
         // Only the training run's coordinator may ask a data holder for keys or partial scores.
         HttpClient asLab = parties.clientInsisting(parties.network.issue(LAB));

@@ -13,6 +13,7 @@ import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.inference.InferenceStore.Role;
 import org.genovfl.party.inference.InferenceWire.ContributionRequest;
+import org.genovfl.party.inference.InferenceWire.KeysIssued;
 import org.genovfl.party.inference.InferenceWire.RunRequest;
 import org.genovfl.party.inference.InferenceWire.Scored;
 import org.genovfl.party.peer.PartyClient;
@@ -112,15 +113,17 @@ public class CoordinatorInference implements DisposableBean {
     private void drive(RunRequest run) {
         UUID runId = run.runId();
         try {
-            ScoringKeys keys = call(run, run.requester(), "keys", run, ScoringKeys.class);
-            if (!runId.equals(keys.runId()) || !run.requester().equals(keys.requester())) {
+            KeysIssued issued = call(run, run.requester(), "keys", run, KeysIssued.class);
+            ScoringKeys keys = issued.keys();
+            if (keys == null || !runId.equals(keys.runId()) || !run.requester().equals(keys.requester())) {
                 throw new InferenceRunException(runId, InferenceRunException.Reason.PEER_FAILURE,
                         "the requester answered with the keys of another run or party");
             }
             String publicKeySha = InferenceMessages.digest(keys);
             store.setKeys(runId, keys.rowCount(), publicKeySha);
             phase(runId, "scoring");
-            List<EncryptedPartialScores> partials = contributions(run, keys);
+            List<EncryptedPartialScores> partials = contributions(new ContributionRequest(run, keys,
+                    issued.cohortCommitment()));
             phase(runId, "combining");
             EncryptedScoreSum sum;
             List<String> partialDigests = new ArrayList<>();
@@ -146,13 +149,14 @@ public class CoordinatorInference implements DisposableBean {
             String reason = e instanceof InferenceRunException || e instanceof InferenceException ? e.getMessage()
                     : e.toString();
             log.error("Inference run {} failed: {}", runId, reason, e);
+            abortAtRequester(run);
             store.fail(runId, reason);
         }
     }
 
     /** Every contributor's encrypted partial scores, asked for in parallel, in the run's contributor order. */
-    private List<EncryptedPartialScores> contributions(RunRequest run, ScoringKeys keys) {
-        ContributionRequest request = new ContributionRequest(run, keys);
+    private List<EncryptedPartialScores> contributions(ContributionRequest request) {
+        RunRequest run = request.run();
         List<CompletableFuture<EncryptedPartialScores>> answers = run.contributors().stream()
                 .map(contributor -> CompletableFuture.supplyAsync(
                         () -> call(run, contributor, "partial-scores", request, EncryptedPartialScores.class), runs))
@@ -172,6 +176,16 @@ public class CoordinatorInference implements DisposableBean {
             partials.add(partial);
         }
         return partials;
+    }
+
+    /** Best effort: lets the requester erase the run's key now rather than at its timeout. */
+    private void abortAtRequester(RunRequest run) {
+        try {
+            call(run, run.requester(), "abort", java.util.Map.of(), InferenceWire.Aborted.class);
+        } catch (RuntimeException e) {
+            log.warn("Inference run {}: the requester could not be told to erase its key: {}", run.runId(),
+                    e.getMessage());
+        }
     }
 
     private void phase(UUID runId, String phase) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ import org.genovfl.party.inference.InferenceStore.Role;
 import org.genovfl.party.inference.InferenceStore.ScoreRow;
 import org.genovfl.party.inference.InferenceStore.StoredRun;
 import org.genovfl.party.inference.InferenceWire.ContributionRequest;
+import org.genovfl.party.inference.InferenceWire.KeysIssued;
 import org.genovfl.party.inference.InferenceWire.RunRequest;
 import org.genovfl.party.inference.InferenceWire.Scored;
 import org.genovfl.party.training.ReleasedModels;
@@ -84,7 +86,7 @@ public class DataHolderInference implements DisposableBean {
      *
      * @return the public key and row count, for the coordinator to pass to the contributors
      */
-    ScoringKeys keys(String caller, RunRequest run) {
+    KeysIssued keys(String caller, RunRequest run) {
         TrainedRun trained = check(caller, run);
         if (!properties.organisation().equals(run.requester())) {
             throw new InferenceRunException(run.runId(), InferenceRunException.Reason.BAD_DATA,
@@ -102,7 +104,7 @@ public class DataHolderInference implements DisposableBean {
                 pending.put(run.runId(), new PendingRequest(run, requester, patients, Instant.now()));
                 log.info("Inference run {}: keys made to score {} aligned rows with training run {}", run.runId(),
                         own.length, run.trainingRunId());
-                return keys;
+                return new KeysIssued(keys, store.cohortCommitment(run.psiRunId()).orElse(null));
             } catch (RuntimeException e) {
                 requester.close();
                 throw e;
@@ -122,6 +124,10 @@ public class DataHolderInference implements DisposableBean {
         if (keys == null || !run.requester().equals(keys.requester())) {
             throw new InferenceRunException(run.runId(), InferenceRunException.Reason.BAD_DATA,
                     "the keys are not the requester's");
+        }
+        if (!Objects.equals(request.cohortCommitment(), store.cohortCommitment(run.psiRunId()).orElse(null))) {
+            throw new InferenceRunException(run.runId(), InferenceRunException.Reason.BAD_DATA,
+                    "the requester's aligned cohort is not this party's: their PSI commitments differ");
         }
         synchronized (this) {
             requireNew(run);
@@ -163,6 +169,32 @@ public class DataHolderInference implements DisposableBean {
                     runId, scores.length, sha);
             return new Scored(scores.length, sha);
         }
+    }
+
+    /**
+     * Requester: the coordinator gave up on the run; its key is erased and the run FAILED here.
+     * Idempotent.
+     *
+     * @return whether a key awaiting its sum was erased
+     */
+    boolean abort(String caller, UUID runId) {
+        PendingRequest request = pending.get(runId);
+        if (request == null) {
+            return false;
+        }
+        TrainedRun trained = models.run(request.run().trainingRunId()).orElseThrow();
+        if (!caller.equals(trained.participants().coordinator())) {
+            throw refused(runId, caller, "only the coordinator of the model's training run may abort its inference");
+        }
+        if (pending.remove(runId, request)) {
+            synchronized (request) {
+                request.requester().close();
+            }
+            store.fail(runId, "the coordinator abandoned the run; its key is erased");
+            log.info("Inference run {} abandoned by the coordinator; its key is erased", runId);
+            return true;
+        }
+        return false;
     }
 
     // ---- people API --------------------------------------------------------------------------

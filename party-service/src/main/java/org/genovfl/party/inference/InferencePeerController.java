@@ -1,13 +1,14 @@
 package org.genovfl.party.inference;
 
 import java.util.UUID;
+import org.genovfl.party.inference.InferenceWire.Aborted;
 import org.genovfl.party.inference.InferenceWire.ContributionRequest;
+import org.genovfl.party.inference.InferenceWire.KeysIssued;
 import org.genovfl.party.inference.InferenceWire.RunRequest;
 import org.genovfl.party.inference.InferenceWire.Scored;
 import org.genovfl.party.security.PeerAuthentication;
 import org.genovfl.vfl.inference.InferenceMessages.EncryptedPartialScores;
 import org.genovfl.vfl.inference.InferenceMessages.EncryptedScoreSum;
-import org.genovfl.vfl.inference.InferenceMessages.ScoringKeys;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,7 +31,7 @@ class InferencePeerController {
     }
 
     @PostMapping("/peer/inference/runs/{runId}/keys")
-    ScoringKeys keys(@PathVariable UUID runId, @RequestBody RunRequest run, PeerAuthentication caller) {
+    KeysIssued keys(@PathVariable UUID runId, @RequestBody RunRequest run, PeerAuthentication caller) {
         requireRun(runId, run);
         return inference.keys(caller.organisation(), run);
     }
@@ -48,6 +49,11 @@ class InferencePeerController {
             throw new InferenceRunException(runId, InferenceRunException.Reason.BAD_DATA, "incomplete score sum");
         }
         return inference.complete(caller.organisation(), runId, sum);
+    }
+
+    @PostMapping("/peer/inference/runs/{runId}/abort")
+    Aborted abort(@PathVariable UUID runId, PeerAuthentication caller) {
+        return new Aborted(inference.abort(caller.organisation(), runId));
     }
 
     private static void requireRun(UUID runId, RunRequest run) {

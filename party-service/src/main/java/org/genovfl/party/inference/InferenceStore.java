@@ -94,7 +94,8 @@ class InferenceStore {
     @Transactional
     void createRequesterRun(RunRequest run, int rowCount, String publicKeySha256) {
         insert(run, Role.REQUESTER, "RUNNING", rowCount, publicKeySha256, null);
-        audit.record(run.projectId(), AuditEventType.INFERENCE_REQUESTED, Map.of("publicKey", publicKeySha256),
+        audit.record(run.projectId(), AuditEventType.INFERENCE_REQUESTED,
+                withCohort(run, Map.of("publicKey", publicKeySha256)),
                 metadata(run, Map.of("rows", Integer.toString(rowCount))));
     }
 
@@ -143,7 +144,7 @@ class InferenceStore {
     void recordContribution(RunRequest run, int rowCount, String publicKeySha256, String partialDigest) {
         insert(run, Role.CONTRIBUTOR, "COMPLETED", rowCount, publicKeySha256, partialDigest);
         audit.record(run.projectId(), AuditEventType.INFERENCE_REQUESTED,
-                Map.of("publicKey", publicKeySha256, "partialScores", partialDigest),
+                withCohort(run, Map.of("publicKey", publicKeySha256, "partialScores", partialDigest)),
                 metadata(run, Map.of("rows", Integer.toString(rowCount))));
     }
 
@@ -178,6 +179,12 @@ class InferenceStore {
                 .param(psiRunId).query(Long.class).list();
     }
 
+    /** The joint cohort commitment of a PSI run held here, the same at both of its parties. */
+    Optional<String> cohortCommitment(UUID psiRunId) {
+        return jdbc.sql("SELECT cohort_commitment FROM psi_run WHERE id = ? AND cohort_commitment IS NOT NULL")
+                .param(psiRunId).query(String.class).optional();
+    }
+
     /** The requester the project's specification names, as this party registered it; empty if it names none. */
     Optional<String> projectRequester(UUID projectId) {
         return jdbc.sql("SELECT cohort_spec -> 'spec' ->> 'inferenceRequester' FROM project WHERE id = ? "
@@ -207,6 +214,13 @@ class InferenceStore {
     private void complete(UUID runId, String resultSha256) {
         jdbc.sql("UPDATE inference_run SET status = 'COMPLETED', phase = NULL, result_sha256 = ?, finished_at = now() "
                 + "WHERE id = ?").params(resultSha256, runId).update();
+    }
+
+    /** The hashes of a data holder's event, with the scored PSI run's joint commitment when it has one. */
+    private Map<String, String> withCohort(RunRequest run, Map<String, String> hashes) {
+        Map<String, String> all = new TreeMap<>(hashes);
+        cohortCommitment(run.psiRunId()).ifPresent(commitment -> all.put("cohort", commitment));
+        return all;
     }
 
     private static Map<String, String> metadata(RunRequest run, Map<String, String> more) {

@@ -26,8 +26,22 @@ public final class InferenceWire {
         }
     }
 
-    /** Coordinator → contributor: encrypt your partial scores under these keys. */
-    public record ContributionRequest(RunRequest run, ScoringKeys keys) {
+    /**
+     * Requester → coordinator: the run's public key, and the joint commitment of the PSI run
+     * whose rows it scores (null for a PSI run without one).
+     */
+    public record KeysIssued(ScoringKeys keys, String cohortCommitment) {
+    }
+
+    /**
+     * Coordinator → contributor: encrypt your partial scores under these keys, for the rows
+     * of the cohort the requester committed to.
+     */
+    public record ContributionRequest(RunRequest run, ScoringKeys keys, String cohortCommitment) {
+    }
+
+    /** Requester → coordinator: whether a key awaiting its sum was erased on the coordinator's abort. */
+    public record Aborted(boolean keyErased) {
     }
 
     /** Requester → coordinator, once the scores are stored: how many, and the SHA-256 of the score file. */
