@@ -58,7 +58,7 @@ public final class EpochBenchmark {
         System.out.println("written " + file);
     }
 
-    private static double[][] gaussian(SplittableRandom random, int rows, int columns) {
+    static double[][] gaussian(SplittableRandom random, int rows, int columns) {
         double[][] x = new double[rows][columns];
         for (double[] row : x) {
             for (int c = 0; c < columns; c++) {
@@ -69,7 +69,7 @@ public final class EpochBenchmark {
         return x;
     }
 
-    private static double[][] dosages(SplittableRandom random, int rows, int columns) {
+    static double[][] dosages(SplittableRandom random, int rows, int columns) {
         double[][] x = new double[rows][columns];
         for (int c = 0; c < columns; c++) {
             double p = 0.05 + 0.45 * random.nextDouble();
@@ -80,7 +80,7 @@ public final class EpochBenchmark {
         return x;
     }
 
-    private static long peakResidentKb() throws IOException {
+    static long peakResidentKb() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));
