@@ -15,12 +15,14 @@ import org.genovfl.he.CkksParameters;
  */
 public final class InferenceParameters {
 
+    private static final CkksParameters PARAMETERS = CkksParameters.builder().polyModulusDegree(8192)
+            .coeffModulusBits(60, 40, 60).scale(Math.pow(2, 40)).build();
+
     private InferenceParameters() {
     }
 
     public static CkksParameters parameters() {
-        return CkksParameters.builder().polyModulusDegree(8192).coeffModulusBits(60, 40, 60).scale(Math.pow(2, 40))
-                .build();
+        return PARAMETERS;
     }
 
     /**
@@ -35,7 +37,7 @@ public final class InferenceParameters {
         } catch (IllegalArgumentException e) {
             throw new InferenceException(keys.runId(), "refused the requester's parameters: " + e.getMessage(), e);
         }
-        if (!announced.equals(parameters())) {
+        if (!announced.equals(PARAMETERS)) {
             throw new InferenceException(keys.runId(), "refused parameters other than the inference parameters");
         }
         return announced;
@@ -43,7 +45,7 @@ public final class InferenceParameters {
 
     /** Scores per ciphertext: one per slot. */
     public static int slots() {
-        return parameters().slotCount();
+        return PARAMETERS.slotCount();
     }
 
     /** Ciphertexts needed for {@code rowCount} scores. */
