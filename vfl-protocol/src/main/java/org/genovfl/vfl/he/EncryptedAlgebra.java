@@ -164,9 +164,14 @@ public final class EncryptedAlgebra {
      * costs more than the bytes it saves), and closes them: what goes on the wire.
      */
     public static List<byte[]> toWire(List<Ciphertext> ciphertexts) {
-        List<byte[]> bytes = ciphertexts.parallelStream().map(c -> c.toBytes(false)).toList();
+        List<byte[]> bytes = serialize(ciphertexts);
         ciphertexts.forEach(Ciphertext::close);
         return bytes;
+    }
+
+    /** As {@link #toWire}, but leaves the ciphertexts open, for a sender that still needs them. */
+    public static List<byte[]> serialize(List<Ciphertext> ciphertexts) {
+        return ciphertexts.parallelStream().map(c -> c.toBytes(false)).toList();
     }
 
     /** Loads received ciphertexts, validating each against the context. */

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.genovfl.he.Ciphertext;
 import org.genovfl.he.CkksContext;
 import org.genovfl.he.CkksParameters;
+import org.genovfl.vfl.he.EncryptedAlgebra;
 import org.genovfl.vfl.inference.InferenceMessages.EncryptedPartialScores;
 import org.genovfl.vfl.inference.InferenceMessages.EncryptedScoreSum;
 import org.genovfl.vfl.inference.InferenceMessages.ScoringKeys;
@@ -132,7 +133,7 @@ public final class ScoreAggregator implements AutoCloseable {
             throw new InferenceException(keys.runId(), state == State.DELIVERED ? "the sum was already delivered"
                     : "waiting for " + (expected.size() - received.size()) + " contributor(s)");
         }
-        List<byte[]> bytes = sum.stream().map(c -> c.toBytes(false)).toList();
+        List<byte[]> bytes = EncryptedAlgebra.serialize(sum);
         state = State.DELIVERED;
         return new EncryptedScoreSum(keys.runId(), keys.rowCount(), List.copyOf(received), bytes);
     }

@@ -2,6 +2,7 @@ package org.genovfl.vfl.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.genovfl.he.Ciphertext;
 import org.genovfl.vfl.TrainingConfig;
 import org.genovfl.vfl.he.EncryptedAlgebra;
@@ -64,7 +65,7 @@ public final class LabelHolder extends DataHolder {
         List<Ciphertext> summed = sumLabScores(labScores);
         List<Ciphertext> residuals;
         try {
-            residuals = java.util.stream.IntStream.range(0, summed.size()).parallel()
+            residuals = IntStream.range(0, summed.size()).parallel()
                     .mapToObj(block -> algebra.residual(summed.get(block), keys.layout().replicate(ownScores, block),
                             keys.layout().replicate(y, block), sigmoid, keys.relinKeys()))
                     .toList();
@@ -73,7 +74,7 @@ public final class LabelHolder extends DataHolder {
         }
         pendingResiduals = residuals;
         residualRound = round;
-        return new EncryptedResiduals(round, residuals.parallelStream().map(c -> c.toBytes(false)).toList());
+        return new EncryptedResiduals(round, EncryptedAlgebra.serialize(residuals));
     }
 
     /** The hospital's own masked encrypted gradient (clinical features and intercept). */
