@@ -1,6 +1,7 @@
 package org.genovfl.vfl.inference;
 
 import org.genovfl.he.CkksParameters;
+import org.genovfl.vfl.he.SlotLayout;
 
 /**
  * The CKKS parameters of every inference run, and the slot packing of a score vector.
@@ -17,6 +18,8 @@ public final class InferenceParameters {
 
     private static final CkksParameters PARAMETERS = CkksParameters.builder().polyModulusDegree(8192)
             .coeffModulusBits(60, 40, 60).scale(Math.pow(2, 40)).build();
+    /** A score vector packed as training packs a score: one row per slot (f = 1). */
+    private static final SlotLayout LAYOUT = new SlotLayout(PARAMETERS.slotCount(), 1);
 
     private InferenceParameters() {
     }
@@ -50,6 +53,11 @@ public final class InferenceParameters {
 
     /** Ciphertexts needed for {@code rowCount} scores. */
     public static int blocks(int rowCount) {
-        return (rowCount + slots() - 1) / slots();
+        return LAYOUT.sampleBlocks(rowCount);
+    }
+
+    /** Block {@code block} of {@code scores}, one score per slot; slots past the last row are zero. */
+    static double[] block(double[] scores, int block) {
+        return LAYOUT.replicate(scores, block);
     }
 }

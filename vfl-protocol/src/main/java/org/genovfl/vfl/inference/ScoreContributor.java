@@ -58,16 +58,12 @@ public final class ScoreContributor {
                     + " holds " + partialScores.length + " aligned rows");
         }
         CkksParameters parameters = InferenceParameters.checked(keys);
-        int slots = parameters.slotCount();
         List<byte[]> ciphertexts = new ArrayList<>();
         try (CkksContext context = CkksContext.create(parameters);
                 PublicKey publicKey = context.loadPublicKey(keys.publicKey());
                 Encryptor encryptor = context.encryptor(publicKey)) {
             for (int block = 0; block < InferenceParameters.blocks(partialScores.length); block++) {
-                double[] chunk = new double[slots];
-                System.arraycopy(partialScores, block * slots, chunk, 0,
-                        Math.min(slots, partialScores.length - block * slots));
-                try (var ciphertext = encryptor.encrypt(chunk)) {
+                try (var ciphertext = encryptor.encrypt(InferenceParameters.block(partialScores, block))) {
                     ciphertexts.add(ciphertext.toBytes(false));
                 }
             }
