@@ -1,7 +1,5 @@
 package org.genovfl.party.peer;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -29,44 +27,10 @@ public final class PeerTraffic {
     }
 
     InputStream countSent(InputStream body) {
-        return new CountingInputStream(body, sent);
+        return new CountingInputStream(body, sent::add);
     }
 
     InputStream countReceived(InputStream body) {
-        return new CountingInputStream(body, received);
-    }
-
-    private static final class CountingInputStream extends FilterInputStream {
-        private final LongAdder counter;
-
-        CountingInputStream(InputStream in, LongAdder counter) {
-            super(in);
-            this.counter = counter;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                counter.increment();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
-            if (n > 0) {
-                counter.add(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            counter.add(skipped);
-            return skipped;
-        }
+        return new CountingInputStream(body, received::add);
     }
 }

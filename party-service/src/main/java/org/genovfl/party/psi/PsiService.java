@@ -5,7 +5,6 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,6 +25,7 @@ import java.util.function.Supplier;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.party.PartyRegistry;
+import org.genovfl.party.peer.CountingInputStream;
 import org.genovfl.party.peer.PartyClient;
 import org.genovfl.party.peer.PeerCallException;
 import org.genovfl.psi.BlindedChunkCodec;
@@ -649,33 +649,11 @@ public class PsiService implements DisposableBean {
         }
 
         InputStream countReceived(InputStream in) {
-            return counting(in, bytesReceived);
+            return new CountingInputStream(in, bytesReceived::addAndGet);
         }
 
         InputStream countSent(InputStream in) {
-            return counting(in, bytesSent);
-        }
-
-        private static InputStream counting(InputStream in, AtomicLong counter) {
-            return new FilterInputStream(in) {
-                @Override
-                public int read() throws IOException {
-                    int b = super.read();
-                    if (b >= 0) {
-                        counter.incrementAndGet();
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) throws IOException {
-                    int n = super.read(buffer, offset, length);
-                    if (n > 0) {
-                        counter.addAndGet(n);
-                    }
-                    return n;
-                }
-            };
+            return new CountingInputStream(in, bytesSent::addAndGet);
         }
 
         OutputStream countSent(OutputStream out) {
