@@ -440,16 +440,22 @@ impl Context {
     /// SEAL writes straight into `buf`, which grows to SEAL's size bound only if it is
     /// smaller: a caller that keeps `buf` between calls allocates nothing.
     pub fn save_into(kind: Kind, h: Handle, compress: bool, prefix: &[u8], buf: &mut Vec<u8>) -> Result<(), Error> {
+        type SaveSize = unsafe extern "C" fn(Handle, u8, *mut i64) -> HResult;
+        type Save = unsafe extern "C" fn(Handle, *mut u8, u64, u8, *mut i64) -> HResult;
+        let (save_size, save, size_name, save_name): (SaveSize, Save, &str, &str) = match kind {
+            Kind::Plaintext => (Plaintext_SaveSize, Plaintext_Save, "Plaintext_SaveSize", "Plaintext_Save"),
+            Kind::Ciphertext => (Ciphertext_SaveSize, Ciphertext_Save, "Ciphertext_SaveSize", "Ciphertext_Save"),
+            Kind::SecretKey => (SecretKey_SaveSize, SecretKey_Save, "SecretKey_SaveSize", "SecretKey_Save"),
+            Kind::PublicKey => (PublicKey_SaveSize, PublicKey_Save, "PublicKey_SaveSize", "PublicKey_Save"),
+            Kind::RelinKeys | Kind::GaloisKeys => {
+                (KSwitchKeys_SaveSize, KSwitchKeys_Save, "KSwitchKeys_SaveSize", "KSwitchKeys_Save")
+            }
+            other => return Err(Error::State(format!("{other:?} cannot be saved"))),
+        };
         let mode = if compress { COMPR_ZSTD } else { COMPR_NONE };
         let mut size = 0i64;
-        match kind {
-            Kind::Plaintext => seal!(Plaintext_SaveSize(h, mode, &mut size))?,
-            Kind::Ciphertext => seal!(Ciphertext_SaveSize(h, mode, &mut size))?,
-            Kind::SecretKey => seal!(SecretKey_SaveSize(h, mode, &mut size))?,
-            Kind::PublicKey => seal!(PublicKey_SaveSize(h, mode, &mut size))?,
-            Kind::RelinKeys | Kind::GaloisKeys => seal!(KSwitchKeys_SaveSize(h, mode, &mut size))?,
-            other => return Err(Error::State(format!("{other:?} cannot be saved"))),
-        }
+        // SAFETY: `h` is a live SEAL object of `kind`, which chose these functions; `size` is a local.
+        check(unsafe { save_size(h, mode, &mut size) }, size_name)?;
         let size = usize::try_from(size).map_err(|_| Error::State(format!("SEAL save size {size}")))?;
         buf.clear();
         buf.reserve(prefix.len() + size);
@@ -457,13 +463,8 @@ impl Context {
         // SEAL only writes to `out`, and we keep only the `written` bytes it reports.
         let out = buf.spare_capacity_mut().as_mut_ptr() as *mut u8;
         let mut written = 0i64;
-        match kind {
-            Kind::Plaintext => seal!(Plaintext_Save(h, out, size as u64, mode, &mut written))?,
-            Kind::Ciphertext => seal!(Ciphertext_Save(h, out, size as u64, mode, &mut written))?,
-            Kind::SecretKey => seal!(SecretKey_Save(h, out, size as u64, mode, &mut written))?,
-            Kind::PublicKey => seal!(PublicKey_Save(h, out, size as u64, mode, &mut written))?,
-            _ => seal!(KSwitchKeys_Save(h, out, size as u64, mode, &mut written))?,
-        }
+        // SAFETY: as above; SEAL writes at most `size` bytes to `out`, within the capacity reserved.
+        check(unsafe { save(h, out, size as u64, mode, &mut written) }, save_name)?;
         match usize::try_from(written) {
             Ok(n) if n <= size => {
                 // SAFETY: SEAL initialised these n bytes after the prefix, within the capacity reserved.
