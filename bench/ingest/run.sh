@@ -8,8 +8,9 @@
 # jar (./genovfl builds it); GENOVFL_JAR overrides.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/bench/common/driver.sh"
 data=$(bash "$root/data/fetch.sh" | tail -1)
-jar=${GENOVFL_JAR:-$(ls "$root"/party-service/target/genovfl-party-service-*.jar | grep -v original | head -1)}
+jar=$(bench_jar "$root")
 results="$root/bench/results"
 work=$(mktemp -d "${TMPDIR:-/tmp}/genovfl-ingest-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -29,9 +30,7 @@ for copies in 4 16; do
   files+=("$wide")
 done
 
-unzip -q -o "$jar" 'BOOT-INF/*' -d "$work/boot"
-cp="$work/boot/BOOT-INF/classes:$work/boot/BOOT-INF/lib/*"
-javac -cp "$cp" -d "$work/classes" "$root/bench/ingest/IngestBench.java"
+bench_compile "$jar" "$work" "$root/bench/ingest/IngestBench.java"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 java -Xmx128m -cp "$work/classes:$cp" IngestBench "$work" "${files[@]}" 2>"$work/java.log" > "$work/import.jsonl" \
   || { tail -30 "$work/java.log" >&2; exit 1; }

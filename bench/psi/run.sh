@@ -7,21 +7,19 @@
 # (./genovfl builds it; or mvn -pl party-service -am package -DskipTests); GENOVFL_JAR overrides.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/bench/common/driver.sh"
 table_only=false
 [ "${1:-}" = "--table" ] && { table_only=true; shift; }
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1000000)
 results="$root/bench/results"
 if ! $table_only; then
-jar=${GENOVFL_JAR:-$(ls "$root"/party-service/target/genovfl-party-service-*.jar | grep -v original | head -1)}
+jar=$(bench_jar "$root")
 work=$(mktemp -d "${TMPDIR:-/tmp}/genovfl-psi-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$results" "$work/classes"
 
-# The driver compiles against the jar's classes and libraries (DemoNetwork, the JDBC driver).
-unzip -q -o "$jar" 'BOOT-INF/*' -d "$work/boot"
-cp="$work/boot/BOOT-INF/classes:$work/boot/BOOT-INF/lib/*"
-javac -cp "$cp" -d "$work/classes" "$root/bench/common/BenchParties.java" "$root/bench/psi/PsiBench.java"
+bench_compile "$jar" "$work" "$root/bench/common/BenchParties.java" "$root/bench/psi/PsiBench.java"
 java -cp "$work/classes:$cp" PsiBench "$jar" "$work" "$results" "${sizes[@]}" | tee "$work/out.txt"
 fi
 

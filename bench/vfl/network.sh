@@ -8,14 +8,12 @@
 # -DskipTests); GENOVFL_JAR overrides.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-jar=${GENOVFL_JAR:-$(ls "$root"/party-service/target/genovfl-party-service-*.jar | grep -v original | head -1)}
+source "$root/bench/common/driver.sh"
+jar=$(bench_jar "$root")
 work=$(mktemp -d "${TMPDIR:-/tmp}/genovfl-vfl-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$root/bench/results" "$work/classes"
 
-# The driver compiles against the jar's classes and libraries (DemoNetwork, the JDBC driver).
-unzip -q -o "$jar" 'BOOT-INF/*' -d "$work/boot"
-cp="$work/boot/BOOT-INF/classes:$work/boot/BOOT-INF/lib/*"
-javac -cp "$cp" -d "$work/classes" "$root/bench/common/BenchParties.java" "$root/bench/vfl/NetworkTrainingBench.java"
+bench_compile "$jar" "$work" "$root/bench/common/BenchParties.java" "$root/bench/vfl/NetworkTrainingBench.java"
 java -Xmx2g -cp "$work/classes:$cp" NetworkTrainingBench "$jar" "$work/network" "$root/bench/results" \
   "${1:-100000}" "${2:-30}" "${3:-300}" "${4:-3}"
