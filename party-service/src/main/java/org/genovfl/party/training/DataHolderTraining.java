@@ -509,14 +509,16 @@ public class DataHolderTraining implements DisposableBean {
     }
 
     private PartyRole roleOf(String organisation) {
-        return properties.peers().stream().filter(p -> p.organisation().equals(organisation))
-                .map(PartyProperties.Peer::role).findFirst().orElse(null);
+        return peer(organisation).map(PartyProperties.Peer::role).orElse(null);
+    }
+
+    private Optional<PartyProperties.Peer> peer(String organisation) {
+        return properties.peers().stream().filter(p -> p.organisation().equals(organisation)).findFirst();
     }
 
     private <T> T call(UUID runId, String organisation, String step, Object body, Class<T> answer) {
-        PartyProperties.Peer peer = properties.peers().stream().filter(p -> p.organisation().equals(organisation))
-                .findFirst().orElseThrow(() -> new TrainingRunException(runId, TrainingRunException.Reason.BAD_DATA,
-                        organisation + " is not a configured peer"));
+        PartyProperties.Peer peer = peer(organisation).orElseThrow(() -> new TrainingRunException(runId,
+                TrainingRunException.Reason.BAD_DATA, organisation + " is not a configured peer"));
         try {
             return client.post(peer, PEER_BASE + runId + "/" + step, body, answer);
         } catch (PeerCallException e) {
