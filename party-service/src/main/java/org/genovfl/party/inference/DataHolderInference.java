@@ -186,11 +186,7 @@ public class DataHolderInference implements DisposableBean {
         if (!caller.equals(trained.participants().coordinator())) {
             throw refused(runId, caller, "only the coordinator of the model's training run may abort its inference");
         }
-        if (pending.remove(runId, request)) {
-            synchronized (request) {
-                request.requester().close();
-            }
-            store.fail(runId, "the coordinator abandoned the run; its key is erased");
+        if (erase(request, "the coordinator abandoned the run; its key is erased")) {
             log.info("Inference run {} abandoned by the coordinator; its key is erased", runId);
             return true;
         }
@@ -261,15 +257,24 @@ public class DataHolderInference implements DisposableBean {
     private void expireAbandonedRequests() {
         Instant cutoff = Instant.now().minus(SUM_TIMEOUT);
         for (PendingRequest request : List.copyOf(pending.values())) {
-            if (request.created().isBefore(cutoff) && pending.remove(request.run().runId(), request)) {
-                synchronized (request) {
-                    request.requester().close();
-                }
-                store.fail(request.run().runId(), "no sum arrived within " + SUM_TIMEOUT.toMinutes() + " minutes");
+            if (request.created().isBefore(cutoff)
+                    && erase(request, "no sum arrived within " + SUM_TIMEOUT.toMinutes() + " minutes")) {
                 log.warn("Inference run {}: no sum arrived within {} minutes; its key is erased", request.run().runId(),
                         SUM_TIMEOUT.toMinutes());
             }
         }
+    }
+
+    /** Erases the key of a request still awaiting its sum and fails its run; false if it no longer awaits. */
+    private boolean erase(PendingRequest request, String why) {
+        if (!pending.remove(request.run().runId(), request)) {
+            return false;
+        }
+        synchronized (request) {
+            request.requester().close();
+        }
+        store.fail(request.run().runId(), why);
+        return true;
     }
 
     /** A party takes part in a run once: a repeated request would make it answer twice. */
