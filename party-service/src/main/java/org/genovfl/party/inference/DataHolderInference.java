@@ -150,10 +150,7 @@ public class DataHolderInference implements DisposableBean {
             throw new InferenceRunException(runId, InferenceRunException.Reason.OUT_OF_ORDER,
                     "no keys of this run await a sum here");
         }
-        TrainedRun trained = models.run(request.run().trainingRunId()).orElseThrow();
-        if (!caller.equals(trained.participants().coordinator())) {
-            throw refused(runId, caller, "only the coordinator of the model's training run may deliver the sum");
-        }
+        requireCoordinator(request, caller, "only the coordinator of the model's training run may deliver the sum");
         synchronized (request) {
             if (pending.get(runId) != request) {
                 throw new InferenceRunException(runId, InferenceRunException.Reason.OUT_OF_ORDER,
@@ -182,10 +179,7 @@ public class DataHolderInference implements DisposableBean {
         if (request == null) {
             return false;
         }
-        TrainedRun trained = models.run(request.run().trainingRunId()).orElseThrow();
-        if (!caller.equals(trained.participants().coordinator())) {
-            throw refused(runId, caller, "only the coordinator of the model's training run may abort its inference");
-        }
+        requireCoordinator(request, caller, "only the coordinator of the model's training run may abort its inference");
         if (erase(request, "the coordinator abandoned the run; its key is erased")) {
             log.info("Inference run {} abandoned by the coordinator; its key is erased", runId);
             return true;
@@ -262,6 +256,13 @@ public class DataHolderInference implements DisposableBean {
                 log.warn("Inference run {}: no sum arrived within {} minutes; its key is erased", request.run().runId(),
                         SUM_TIMEOUT.toMinutes());
             }
+        }
+    }
+
+    private void requireCoordinator(PendingRequest request, String caller, String why) {
+        TrainedRun trained = models.run(request.run().trainingRunId()).orElseThrow();
+        if (!caller.equals(trained.participants().coordinator())) {
+            throw refused(request.run().runId(), caller, why);
         }
     }
 
