@@ -22,7 +22,8 @@ esac
 if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
   export PATH="$HOME/.cargo/bin:$PATH"
 fi
-cargo build --release --locked --manifest-path "$crate_dir/Cargo.toml" --target-dir "$target_dir"
+# From the crate directory, so cargo reads its .cargo/config.toml.
+(cd "$crate_dir" && cargo build --release --locked --target-dir "$target_dir")
 
 dest="$classes_dir/org/genovfl/he/native/$platform"
 mkdir -p "$dest"
