@@ -43,10 +43,10 @@ public class NativeOps {
                 long cpu3 = os.getProcessCpuTime();
                 long wall3 = System.nanoTime();
                 if (round == 1) {
-                    System.out.printf("{\"n\": %d, \"threads\": %d, \"hashAndBlindCpuMicrosPerElement\": %.1f, "
+                    System.out.printf("{\"n\": %d, \"threads\": %d, \"nativeVariant\": \"%s\", \"hashAndBlindCpuMicrosPerElement\": %.1f, "
                             + "\"hashAndBlindWallMicrosPerElement\": %.1f, \"blindCpuMicrosPerElement\": %.1f, "
                             + "\"blindWallMicrosPerElement\": %.1f, \"intersectWallMillis\": %.0f, \"intersectCpuMillis\": %.0f}%n",
-                            n, Runtime.getRuntime().availableProcessors(),
+                            n, Runtime.getRuntime().availableProcessors(), org.genovfl.he.NativeLibrary.variant(),
                             (cpu1 - cpu0) / 1e3 / n, (wall1 - wall0) / 1e3 / n,
                             (cpu2 - cpu1) / 1e3 / n, (wall2 - wall1) / 1e3 / n,
                             (wall3 - wall2) / 1e6, (cpu3 - cpu2) / 1e6);

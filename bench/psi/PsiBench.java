@@ -126,6 +126,8 @@ public class PsiBench {
             row.put("loadAverageAfter", BenchParties.loadAverage());
             row.put("heapLimit", "-Xmx1g per party");
             row.put("cores", Runtime.getRuntime().availableProcessors());
+            // The parties run the same choice on the same CPU.
+            row.put("nativeVariant", org.genovfl.he.NativeLibrary.variant());
             return row;
         }
     }

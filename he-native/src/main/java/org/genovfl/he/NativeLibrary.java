@@ -10,8 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Loads GenoVFL's native library from this jar.
@@ -20,11 +24,34 @@ import java.util.Locale;
  * ({@code $GENOVFL_CACHE} or {@code ~/.cache/genovfl}) under a folder named by its
  * SHA-256, and its hash is checked against the one recorded at build time before every
  * load, so a tampered or half-written file is never loaded. Safe to call from any thread.
+ *
+ * <p>On x86-64 the jar may hold two builds: a portable one, and one compiled for
+ * x86-64-v4 with AVX-512 IFMA, which makes PSI's group operations cheaper. The latter is
+ * loaded only when the CPU reports every feature it was compiled for (an instruction the
+ * CPU lacks would kill the JVM). The system property {@code genovfl.native.variant}
+ * ({@value #AUTO}, {@value #PORTABLE} or {@value #X86_64_V4}) overrides the choice.
  */
 public final class NativeLibrary {
 
+    /** The build that runs on any CPU of the platform. */
+    public static final String PORTABLE = "portable";
+    /** The x86-64 build compiled for AVX-512 (x86-64-v4) with IFMA. */
+    public static final String X86_64_V4 = "x86-64-v4";
+    /** Let the CPU decide (the default). */
+    public static final String AUTO = "auto";
+    static final String VARIANT_PROPERTY = "genovfl.native.variant";
+
+    /**
+     * What {@code -C target-cpu=x86-64-v4 -C target-feature=+avx512ifma} lets the compiler
+     * use, by their names in /proc/cpuinfo (lzcnt is "abm" there).
+     */
+    static final Set<String> X86_64_V4_FLAGS = Set.of("cx16", "lahf_lm", "popcnt", "sse4_1", "sse4_2", "ssse3",
+            "avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave",
+            "avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl", "avx512ifma");
+
     private static final String LIBRARY_FILE = "libgenovfl_native.so";
     private static volatile boolean loaded;
+    private static volatile String variant;
 
     private NativeLibrary() {
     }
@@ -46,6 +73,62 @@ public final class NativeLibrary {
                 loaded = true;
             }
         }
+    }
+
+    /** The build this JVM loaded (or will load): {@value #PORTABLE} or {@value #X86_64_V4}. */
+    public static String variant() {
+        if (variant == null) {
+            variant = chooseVariant(platform(), System.getProperty(VARIANT_PROPERTY, AUTO), cpuFlags(),
+                    NativeLibrary.class.getResource(resourceOf(platform(), X86_64_V4)) != null);
+        }
+        return variant;
+    }
+
+    /**
+     * The build to load on {@code platform} when {@code requested} is asked for, on a CPU
+     * with {@code flags}, given whether the jar holds an x86-64-v4 build.
+     *
+     * @throws IllegalArgumentException if {@code requested} is not a known variant
+     * @throws IllegalStateException if the x86-64-v4 build is requested but this CPU or jar
+     *     cannot run it
+     */
+    static String chooseVariant(String platform, String requested, Set<String> flags, boolean v4InJar) {
+        boolean v4Runs = platform.equals("linux-x86_64") && v4InJar && flags.containsAll(X86_64_V4_FLAGS);
+        return switch (requested) {
+            case AUTO -> v4Runs ? X86_64_V4 : PORTABLE;
+            case PORTABLE -> PORTABLE;
+            case X86_64_V4 -> {
+                if (!v4Runs) {
+                    throw new IllegalStateException(VARIANT_PROPERTY + "=" + X86_64_V4 + " asked for, but "
+                            + (v4InJar ? "this CPU lacks " + missing(flags) : "this jar holds no such build"));
+                }
+                yield X86_64_V4;
+            }
+            default -> throw new IllegalArgumentException(VARIANT_PROPERTY + " must be " + AUTO + ", " + PORTABLE
+                    + " or " + X86_64_V4 + ", not " + requested);
+        };
+    }
+
+    private static List<String> missing(Set<String> flags) {
+        return X86_64_V4_FLAGS.stream().filter(f -> !flags.contains(f)).sorted().toList();
+    }
+
+    /** The CPU's feature flags as Linux reports them (empty if it cannot be read). */
+    static Set<String> cpuFlags() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("flags"))
+                    .findFirst()
+                    .map(line -> Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+                            .collect(Collectors.toUnmodifiableSet()))
+                    .orElse(Set.of());
+        } catch (IOException e) {
+            return Set.of(); // then only the portable build is trusted
+        }
+    }
+
+    private static String resourceOf(String platform, String variant) {
+        return "native/" + platform + (variant.equals(X86_64_V4) ? "-v4" : "") + "/" + LIBRARY_FILE;
     }
 
     /** Version string reported by the native side, e.g. {@code genovfl-native 0.1.0}. */
@@ -70,7 +153,7 @@ public final class NativeLibrary {
     }
 
     private static Path extract() {
-        String resource = "native/" + platform() + "/" + LIBRARY_FILE;
+        String resource = resourceOf(platform(), variant());
         String expectedHash = readResource(resource + ".sha256").trim();
         Path dir = cacheRoot().resolve("native").resolve(expectedHash);
         Path target = dir.resolve(LIBRARY_FILE);

@@ -1,0 +1,57 @@
+package org.genovfl.he;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.genovfl.he.ristretto.BlindingKey;
+import org.genovfl.he.ristretto.Ristretto255;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The two builds of the native library agree: a PSI between this JVM (the build the CPU
+ * selects) and a child JVM forced onto the portable build finds the shared identifiers.
+ * On a CPU without AVX-512 IFMA both sides are portable, and the test still checks that.
+ */
+class NativeLibraryVariantsIT {
+
+    @Test
+    void shouldLoadTheBuildTheCpuCanRun() {
+        boolean v4Cpu = NativeLibrary.cpuFlags().containsAll(NativeLibrary.X86_64_V4_FLAGS);
+        assertThat(NativeLibrary.variant()).isEqualTo(v4Cpu ? NativeLibrary.X86_64_V4 : NativeLibrary.PORTABLE);
+    }
+
+    @Test
+    void shouldIntersectAcrossBuilds(@TempDir Path dir) throws Exception {
+        try (BlindingKey key = BlindingKey.generate()) {
+            Files.write(dir.resolve("initiator"), key.hashToGroupAndBlind(PortablePsiPeer.TAG,
+                    PortablePsiPeer.ids(0, 3000)));
+            String childOutput = runPortablePeer(dir);
+            assertThat(childOutput).contains("variant=" + NativeLibrary.PORTABLE);
+
+            byte[] initiatorDoubled = Files.readAllBytes(dir.resolve("initiator-doubled"));
+            byte[] responderDoubled = key.blind(Files.readAllBytes(dir.resolve("responder")));
+            int[] rows = Ristretto255.intersect(initiatorDoubled, responderDoubled);
+            // Identifier i was row i of the initiator's set: S2000..S2999 are the shared ones.
+            assertThat(rows).hasSize(1000);
+            assertThat(Arrays.stream(rows).sorted().toArray())
+                    .isEqualTo(java.util.stream.IntStream.range(2000, 3000).toArray());
+        }
+    }
+
+    private static String runPortablePeer(Path dir) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-Dgenovfl.native.variant=" + NativeLibrary.PORTABLE,
+                "-cp", System.getProperty("java.class.path"), PortablePsiPeer.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(output).isZero();
+        return output;
+    }
+}
