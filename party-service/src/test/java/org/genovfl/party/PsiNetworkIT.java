@@ -327,6 +327,38 @@ class PsiNetworkIT {
                 .single()).contains("stopped answering");
     }
 
+    @Test
+    void shouldKeepNoCohortAtTheHospitalWhenTheLabFailsToStoreItsOwn() throws Exception {
+        UUID project = project("NATIONAL_ID");
+        seed(PartyRole.HOSPITAL, "FH", 7000, 7020, "NATIONAL_ID", i -> "756.0000." + i);
+        seed(PartyRole.LAB, "FL", 7010, 7030, "NATIONAL_ID", i -> "7560000" + i);
+        // The hospital writes its cohort while the lab stores its own and answers the
+        // confirmation: when the lab's storing fails, the hospital's rows must go too.
+        JdbcClient lab = db(PartyRole.LAB);
+        lab.sql("CREATE FUNCTION refuse_cohort() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$$ BEGIN RAISE EXCEPTION 'no space left on device (test)'; END $$").update();
+        lab.sql("CREATE TRIGGER refuse_cohort BEFORE INSERT ON aligned_cohort "
+                + "FOR EACH STATEMENT EXECUTE FUNCTION refuse_cohort()").update();
+        try {
+            JsonNode run = awaitFinished(PartyRole.HOSPITAL,
+                    startRun(project, "INTERSECTION", "admin").get("runId").asText());
+            UUID runId = UUID.fromString(run.get("runId").asText());
+            assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("FAILED");
+            assertThat(run.get("error").asText()).startsWith("PEER_FAILURE");
+            assertThat(cohort(PartyRole.HOSPITAL, runId)).isEmpty();
+            assertFailedWithoutCohort(PartyRole.LAB, runId, "LOCAL_FAILURE");
+            assertThat(psiCompletedEvents(PartyRole.HOSPITAL, project)).isZero();
+        } finally {
+            lab.sql("DROP TRIGGER refuse_cohort ON aligned_cohort").update();
+            lab.sql("DROP FUNCTION refuse_cohort()").update();
+            // Other tests count every patient linked by national id.
+            for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB)) {
+                db(role).sql("DELETE FROM linkage_identifier WHERE patient_id IN "
+                        + "(SELECT id FROM patient WHERE local_id LIKE 'F_-70__')").update();
+            }
+        }
+    }
+
     /** Runs last: the lab stays down afterwards. */
     @Test
     @Order(Integer.MAX_VALUE)

@@ -141,14 +141,16 @@ class PsiRunStore {
     }
 
     /**
-     * Stores the outcome of a run whose confirmations matched: in intersection mode the
-     * aligned cohort with each row's token, the joint commitment, and this party's salted
-     * local commitment. The run becomes COMPLETED, with PSI_COMPLETED audited in the same
-     * transaction, or, with {@code awaitCommit} (the responder in intersection mode),
-     * CONFIRMED until the initiator's {@link #commit}.
+     * Stores the outcome of a run: in intersection mode the aligned cohort with each row's
+     * token, the joint commitment, and this party's salted local commitment. The run becomes
+     * COMPLETED, with PSI_COMPLETED audited in the same transaction, or, with
+     * {@code awaitCommit} (the responder in intersection mode), CONFIRMED until the
+     * initiator's {@link #commit}. {@code beforeCommit} runs once the rows are written and
+     * before the status changes (the initiator checks the responder's confirmation there,
+     * so both store at once): if it throws, the transaction rolls back and nothing is kept.
      */
     @Transactional
-    void complete(UUID projectId, PsiResult result, boolean awaitCommit) {
+    void complete(UUID projectId, PsiResult result, boolean awaitCommit, Runnable beforeCommit) {
         String localCommitment = null;
         byte[] salt = null;
         if (result.mode() == PsiMode.INTERSECTION) {
@@ -156,6 +158,7 @@ class PsiRunStore {
             SALTS.nextBytes(salt);
             localCommitment = CohortCommitment.local(salt, result.alignedTokens(), storeCohort(result));
         }
+        beforeCommit.run();
         int updated = jdbc.sql("""
                 UPDATE psi_run SET status = :status, intersection_size = :size, peer_set_size = :peerSize,
                        cohort_commitment = :joint, cohort_sha256 = :local, cohort_salt = :salt,

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +90,12 @@ public class PsiService implements DisposableBean {
     private final Map<UUID, ActiveRun> active = new ConcurrentHashMap<>();
     private final Map<UUID, PsiRunView.Progress> finishedProgress = new ConcurrentHashMap<>();
     private final ExecutorService initiatorRuns = Executors.newSingleThreadExecutor(r -> new Thread(r, "psi-initiator"));
+    /** The initiator's confirmation call, made while it stores its cohort. */
+    private final ExecutorService confirmations = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "psi-confirmation");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "psi-idle-sweeper");
         thread.setDaemon(true);
@@ -158,10 +166,15 @@ public class PsiService implements DisposableBean {
             exchangeAsInitiator(run, peer, "/singles", Stage.SINGLY_BLINDED, PsiSession.Step.RECEIVE_PEER_SINGLES);
             exchangeAsInitiator(run, peer, "/doubles", Stage.DOUBLY_BLINDED, PsiSession.Step.RECEIVE_OWN_DOUBLES);
             PsiResult result = run.withSession(PsiSession::intersect);
-            Confirmation peers = retried(run, () -> postSlowJson(peer, PEER_BASE + "/" + run.runId + "/confirmation",
-                    result.confirmation(), Confirmation.class));
-            run.act(s -> s.confirm(peers));
-            complete(run, result, false);
+            // The responder stores its cohort before it answers, which takes seconds at 1M: store
+            // ours meanwhile, in a transaction that commits only if its answer matches ours.
+            CompletableFuture<Confirmation> peers = CompletableFuture.supplyAsync(() -> retried(run,
+                    () -> postSlowJson(peer, PEER_BASE + "/" + run.runId + "/confirmation", result.confirmation(),
+                            Confirmation.class)), confirmations);
+            complete(run, result, false, () -> {
+                Confirmation answer = awaitAnswer(peers);
+                run.act(s -> s.confirm(answer));
+            });
             if (mode == PsiMode.INTERSECTION) {
                 sendCompletion(run, peer, result);
             }
@@ -186,6 +199,18 @@ public class PsiService implements DisposableBean {
         } catch (PeerCallException e) {
             log.warn("PSI run {}: {} was not told of the completion ({}); it will ask", run.runId,
                     peer.organisation(), e.problem().getStatus());
+        }
+    }
+
+    /** The peer's answer to a call made on another thread, with the exception it failed with. */
+    private static <T> T awaitAnswer(CompletableFuture<T> answer) {
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
@@ -446,7 +471,12 @@ public class PsiService implements DisposableBean {
     }
 
     private void complete(ActiveRun run, PsiResult result, boolean awaitCommit) {
-        store.complete(run.projectId, result, awaitCommit);
+        complete(run, result, awaitCommit, () -> { });
+    }
+
+    /** Stores the outcome; {@code beforeCommit} may still refuse it, and then nothing is kept. */
+    private void complete(ActiveRun run, PsiResult result, boolean awaitCommit, Runnable beforeCommit) {
+        store.complete(run.projectId, result, awaitCommit, beforeCommit);
         finishedProgress.put(run.runId, run.progress());
         active.remove(run.runId);
         log.info("PSI run {} {}: {} shared of {} here and {} at {} ({} bytes sent, {} received)", run.runId,
@@ -559,6 +589,7 @@ public class PsiService implements DisposableBean {
     public void destroy() {
         sweeper.shutdownNow();
         initiatorRuns.shutdownNow();
+        confirmations.shutdownNow();
         active.values().forEach(ActiveRun::close);
     }
 
