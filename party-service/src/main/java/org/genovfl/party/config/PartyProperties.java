@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -34,6 +35,11 @@ public record PartyProperties(
         @Valid @DefaultValue List<Peer> peers,
         @Valid @DefaultValue List<User> users,
         @Valid @DefaultValue Client client) {
+
+    /** The configured peer called {@code organisation}, if there is one. */
+    public Optional<Peer> peer(String organisation) {
+        return peers.stream().filter(p -> p.organisation().equals(organisation)).findFirst();
+    }
 
     /** Embedded PostgreSQL; port 0 picks a free one at each start. */
     public record Database(@DefaultValue("0") int port) {

@@ -194,8 +194,7 @@ public class CoordinatorInference implements DisposableBean {
 
     private <T> T call(RunRequest run, String organisation, String step, Object body, Class<T> answer) {
         UUID runId = run.runId();
-        PartyProperties.Peer peer = properties.peers().stream().filter(p -> p.organisation().equals(organisation))
-                .findFirst().orElseThrow(() -> new InferenceRunException(runId, InferenceRunException.Reason.BAD_DATA,
+        PartyProperties.Peer peer = properties.peer(organisation).orElseThrow(() -> new InferenceRunException(runId, InferenceRunException.Reason.BAD_DATA,
                         organisation + " is not a configured peer"));
         try {
             return client.post(peer, PEER_BASE + runId + "/" + step, body, answer);

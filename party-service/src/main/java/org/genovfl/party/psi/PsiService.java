@@ -126,9 +126,7 @@ public class PsiService implements DisposableBean {
         IdentifierType type = store.linkageType(projectId)
                 .orElseThrow(() -> new IllegalArgumentException("project " + projectId + " is not known to this party"));
         requireDataHolder(properties.role(), "this party");
-        PartyProperties.Peer peer = properties.peers().stream()
-                .filter(p -> p.organisation().equals(peerOrganisation))
-                .findFirst()
+        PartyProperties.Peer peer = properties.peer(peerOrganisation)
                 .orElseThrow(() -> new IllegalArgumentException("no configured peer is called " + peerOrganisation));
         requireDataHolder(peer.role(), peerOrganisation);
         UUID runId = UUID.randomUUID();
@@ -494,16 +492,15 @@ public class PsiService implements DisposableBean {
         store.fail(run.runId, cause.reason() + ": " + cause.detail());
         log.warn("PSI run {} failed ({}): {}", run.runId, cause.reason(), cause.detail());
         if (tellPeer && run.role == PsiRole.INITIATOR) {
-            properties.peers().stream().filter(p -> p.organisation().equals(run.peerOrganisation)).findFirst()
-                    .ifPresent(peer -> {
-                        try {
-                            client.post(peer, PEER_BASE + "/" + run.runId + "/abort",
-                                    Map.of("reason", cause.reason().name()), Map.class);
-                        } catch (RuntimeException e) {
-                            log.info("PSI run {}: could not tell {} about the failure: {}", run.runId,
-                                    run.peerOrganisation, e.getMessage());
-                        }
-                    });
+            properties.peer(run.peerOrganisation).ifPresent(peer -> {
+                try {
+                    client.post(peer, PEER_BASE + "/" + run.runId + "/abort",
+                            Map.of("reason", cause.reason().name()), Map.class);
+                } catch (RuntimeException e) {
+                    log.info("PSI run {}: could not tell {} about the failure: {}", run.runId,
+                            run.peerOrganisation, e.getMessage());
+                }
+            });
         }
         return cause;
     }

@@ -476,8 +476,7 @@ public class CoordinatorTraining implements DisposableBean {
     /** Calls a data holder; its refusals keep their reason (4xx other than 409 are not retried). */
     private <T> T call(ActiveRun run, String organisation, String step, Object body, Class<T> answer) {
         UUID runId = run.runId();
-        PartyProperties.Peer peer = properties.peers().stream().filter(p -> p.organisation().equals(organisation))
-                .findFirst().orElseThrow(() -> new TrainingRunException(runId, TrainingRunException.Reason.BAD_DATA,
+        PartyProperties.Peer peer = properties.peer(organisation).orElseThrow(() -> new TrainingRunException(runId, TrainingRunException.Reason.BAD_DATA,
                         organisation + " is not a configured peer"));
         try {
             return client.post(peer, DataHolderTraining.PEER_BASE + runId + "/" + step, body, answer);

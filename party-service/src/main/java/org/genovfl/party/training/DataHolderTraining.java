@@ -509,15 +509,11 @@ public class DataHolderTraining implements DisposableBean {
     }
 
     private PartyRole roleOf(String organisation) {
-        return peer(organisation).map(PartyProperties.Peer::role).orElse(null);
-    }
-
-    private Optional<PartyProperties.Peer> peer(String organisation) {
-        return properties.peers().stream().filter(p -> p.organisation().equals(organisation)).findFirst();
+        return properties.peer(organisation).map(PartyProperties.Peer::role).orElse(null);
     }
 
     private <T> T call(UUID runId, String organisation, String step, Object body, Class<T> answer) {
-        PartyProperties.Peer peer = peer(organisation).orElseThrow(() -> new TrainingRunException(runId,
+        PartyProperties.Peer peer = properties.peer(organisation).orElseThrow(() -> new TrainingRunException(runId,
                 TrainingRunException.Reason.BAD_DATA, organisation + " is not a configured peer"));
         try {
             return client.post(peer, PEER_BASE + runId + "/" + step, body, answer);
