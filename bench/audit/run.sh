@@ -8,21 +8,20 @@
 # jar (./genovfl builds it; or mvn -pl party-service -am package -DskipTests); GENOVFL_JAR overrides.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+source "$root/bench/common/driver.sh"
 mode=embedded; extra=()
 if [ "${1:-}" = "--fabric" ]; then
   mode=fabric
   extra=("${2:-${GENOVFL_FABRIC_DIR:-$root/.genovfl/fabric}/connections/connection-hospital.properties}")
   [ -f "${extra[0]}" ] || { echo "no Fabric connection file ${extra[0]}: run ./genovfl fabric up" >&2; exit 1; }
 fi
-jar=${GENOVFL_JAR:-$(ls "$root"/party-service/target/genovfl-party-service-*.jar | grep -v original | head -1)}
+jar=$(bench_jar "$root")
 results="$root/bench/results"
 work=$(mktemp -d "${TMPDIR:-/tmp}/genovfl-audit-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$results" "$work/classes"
 
-unzip -q -o "$jar" 'BOOT-INF/*' -d "$work/boot"
-cp="$work/boot/BOOT-INF/classes:$work/boot/BOOT-INF/lib/*"
-javac -cp "$cp" -d "$work/classes" "$root/bench/audit/AuditBench.java"
+bench_compile "$jar" "$work" "$root/bench/audit/AuditBench.java"
 java -Xmx1g -cp "$work/classes:$cp" AuditBench "$work" "$results" "$mode" "${extra[@]}" > "$work/out.json"
 cat "$work/out.json"
 
