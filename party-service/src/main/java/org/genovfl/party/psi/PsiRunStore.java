@@ -159,10 +159,13 @@ class PsiRunStore {
             localCommitment = CohortCommitment.local(salt, result.alignedTokens(), storeCohort(result));
         }
         beforeCommit.run();
+        // clock_timestamp(), not now(): now() is when this transaction began, before the
+        // cohort's rows were written (seconds at 1M).
         int updated = jdbc.sql("""
                 UPDATE psi_run SET status = :status, intersection_size = :size, peer_set_size = :peerSize,
                        cohort_commitment = :joint, cohort_sha256 = :local, cohort_salt = :salt,
-                       confirmed_at = now(), finished_at = CASE WHEN :status = 'COMPLETED' THEN now() END
+                       confirmed_at = clock_timestamp(),
+                       finished_at = CASE WHEN :status = 'COMPLETED' THEN clock_timestamp() END
                  WHERE id = :id AND status = 'RUNNING'
                 """)
                 .param("status", awaitCommit ? "CONFIRMED" : "COMPLETED")
