@@ -90,7 +90,8 @@ public final class CohortCommitment {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static void requireTokens(byte[] tokens) {
+    /** Refuses a token string that is not whole 32-byte values. */
+    static void requireTokens(byte[] tokens) {
         Objects.requireNonNull(tokens, "tokens");
         if (tokens.length % Ristretto255.POINT_BYTES != 0) {
             throw new IllegalArgumentException(tokens.length + " bytes is not a whole number of "
@@ -98,7 +99,8 @@ public final class CohortCommitment {
         }
     }
 
-    private static MessageDigest tagged(String tag) {
+    /** SHA-256 started with len(tag) ‖ tag, the domain separation every GenoVFL cohort hash begins with. */
+    static MessageDigest tagged(String tag) {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
