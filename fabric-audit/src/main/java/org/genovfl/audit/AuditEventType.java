@@ -9,5 +9,7 @@ public enum AuditEventType {
     TRAINING_ROUND,
     MODEL_RELEASED,
     INFERENCE_REQUESTED,
-    INFERENCE_COMPLETED
+    INFERENCE_COMPLETED,
+    /** A joint cohort across the hospital and several labs completed (hashes of it and of its sources). */
+    JOINT_COHORT_COMPLETED
 }

@@ -14,11 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.genovfl.he.ristretto.BlindingKey;
 import org.genovfl.party.config.PartyRole;
@@ -573,24 +571,10 @@ class PsiNetworkIT {
     }
 
     private static JsonNode awaitFinished(PartyRole role, String runId) throws Exception {
-        HttpClient person = parties.client(null);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            HttpResponse<String> response = parties.get(person, parties.url(role, "/api/psi/runs/" + runId), "admin");
-            JsonNode run = JSON.readTree(response.body());
-            if (response.statusCode() == 200 && !Set.of("RUNNING", "CONFIRMED").contains(run.get("status").asText())) {
-                return run;
-            }
-            assertThat(System.nanoTime()).as("run %s still running: %s", runId, run).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        return parties.awaitPsiRunFinished(parties.url(role, "/api/psi/runs/" + runId));
     }
 
     private static HttpResponse<String> post(HttpClient client, URI uri, String account, Object body) throws Exception {
-        return client.send(HttpRequest.newBuilder(uri)
-                .header("Authorization", ThreePartyNetwork.basic(account, parties.network.password(account)))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ThreePartyNetwork.postJson(client, uri, parties.basic(account), body);
     }
 }

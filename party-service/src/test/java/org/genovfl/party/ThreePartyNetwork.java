@@ -1,5 +1,8 @@
 package org.genovfl.party;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -11,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -18,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -256,6 +261,43 @@ final class ThreePartyNetwork implements AutoCloseable {
             request.header("Authorization", basic(account, network.password(account)));
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * POSTs {@code body} as JSON with {@code client}, signed in with {@code authorization}
+     * (an Authorization header value, or null for a peer call authenticated by its certificate).
+     */
+    static HttpResponse<String> postJson(HttpClient client, URI uri, String authorization, Object body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(TrainingFixture.JSON.writeValueAsString(body)));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Polls a PSI run's view ({@code GET /api/psi/runs/{id}} at {@code runUrl}, as the demo
+     * admin) until it is no longer RUNNING or CONFIRMED, for at most 60 s.
+     */
+    JsonNode awaitPsiRunFinished(URI runUrl) throws IOException, InterruptedException {
+        HttpClient person = client(null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> response = get(person, runUrl, "admin");
+            JsonNode run = TrainingFixture.JSON.readTree(response.body());
+            if (response.statusCode() == 200 && !Set.of("RUNNING", "CONFIRMED").contains(run.get("status").asText())) {
+                return run;
+            }
+            assertThat(System.nanoTime()).as("run at %s still running: %s", runUrl, run).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    /** The Authorization header of the demo account {@code account}. */
+    String basic(String account) {
+        return basic(account, network.password(account));
     }
 
     static String basic(String user, String password) {

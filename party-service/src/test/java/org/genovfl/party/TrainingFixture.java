@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,12 +220,8 @@ final class TrainingFixture {
         Map<String, Object> request = new HashMap<>(JSON.convertValue(config, Map.class));
         request.put("projectId", project);
         request.put("psiRunId", psiRun);
-        HttpResponse<String> response = parties.client(null).send(HttpRequest.newBuilder(
-                        parties.url(PartyRole.COORDINATOR, "/api/training-runs"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", ThreePartyNetwork.basic("coordinator", parties.network.password("coordinator")))
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = ThreePartyNetwork.postJson(parties.client(null),
+                parties.url(PartyRole.COORDINATOR, "/api/training-runs"), parties.basic("coordinator"), request);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return UUID.fromString(JSON.readTree(response.body()).get("runId").asText());
     }

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.util.List;
 import java.util.UUID;
 import org.genovfl.psi.PsiMode;
 import org.springframework.http.HttpStatus;
@@ -18,7 +19,10 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** People API of PSI: start a run with a peer and follow it. Answers never contain identifiers. */
+/**
+ * People API of PSI: start a run with a peer, join runs with several labs into one cohort,
+ * follow either. Answers never contain identifiers.
+ */
 @RestController
 class PsiController {
 
@@ -29,9 +33,11 @@ class PsiController {
     }
 
     private final PsiService psi;
+    private final JointCohortService joint;
 
-    PsiController(PsiService psi) {
+    PsiController(PsiService psi, JointCohortService joint) {
         this.psi = psi;
+        this.joint = joint;
     }
 
     @Operation(summary = "Starts private set intersection with a peer for a project",
@@ -50,12 +56,31 @@ class PsiController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(run);
     }
 
-    @Operation(summary = "A PSI run: status, sizes, progress, cohort commitment",
+    /**
+     * @param psiRunIds the hospital's completed pairwise runs, one per lab; the first one's row
+     *     order becomes the joint order
+     */
+    record CreateJointCohort(@NotNull UUID projectId, @NotNull List<@NotNull UUID> psiRunIds) {
+    }
+
+    @Operation(summary = "Aligns one cohort across the hospital and several labs from its pairwise PSI runs",
+            description = "Role: PARTY_ADMIN, at the hospital. Answers 202 with the joint run, a PSI run of kind "
+                    + "JOINT with the same id at every party; follow it with GET /api/psi/runs/{runId} and train "
+                    + "on it by that id. Refusals are problem details (404 unknown run, 409 run not COMPLETED, "
+                    + "422 a run that cannot be a source).")
+    @PreAuthorize("hasRole('PARTY_ADMIN')")
+    @PostMapping("/api/psi/joint-cohorts")
+    ResponseEntity<PsiRunView> createJointCohort(@Valid @RequestBody CreateJointCohort request) {
+        PsiRunView run = joint.create(request.projectId(), request.psiRunIds());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(run);
+    }
+
+    @Operation(summary = "A PSI run or joint cohort: status, sizes, progress, cohort commitment",
             description = "Role: PARTY_ADMIN, COORDINATOR or REGULATOR.")
     @PreAuthorize("hasAnyRole('PARTY_ADMIN', 'COORDINATOR', 'REGULATOR')")
     @GetMapping("/api/psi/runs/{runId}")
     ResponseEntity<?> run(@PathVariable UUID runId) {
-        return psi.find(runId).<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> {
+        return psi.find(runId).map(joint::withProgress).<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
                     "no PSI run " + runId + " at this party");
             problem.setTitle("PSI run not found");

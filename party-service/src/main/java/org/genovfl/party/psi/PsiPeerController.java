@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.genovfl.party.security.PeerAuthentication;
 import org.genovfl.psi.BlindedChunkCodec;
+import org.genovfl.psi.JointCohortMessages.JointCohortAcceptance;
+import org.genovfl.psi.JointCohortMessages.JointCohortProposal;
 import org.genovfl.psi.PsiException;
 import org.genovfl.psi.PsiMessages.Acceptance;
 import org.genovfl.psi.PsiMessages.Completion;
@@ -33,20 +35,22 @@ import org.springframework.web.bind.annotation.RestController;
 class PsiPeerController {
 
     private final PsiService psi;
+    private final JointCohortService joint;
 
-    PsiPeerController(PsiService psi) {
+    PsiPeerController(PsiService psi, JointCohortService joint) {
         this.psi = psi;
+        this.joint = joint;
     }
 
     @Operation(summary = "Opens a PSI run (Invitation → Acceptance)", description = "Caller: hospital or lab (mutual TLS).")
-    @PostMapping(PsiService.PEER_BASE)
+    @PostMapping(PsiPeerCalls.PEER_BASE)
     Acceptance invite(@RequestBody Invitation invitation, PeerAuthentication caller) {
         return psi.accept(caller.organisation(), caller.role(), invitation);
     }
 
     @Operation(summary = "Exchanges singly blinded sets: the caller's streamed in, ours streamed back",
             description = "Body and answer: " + BlindedChunkCodec.MEDIA_TYPE + " frames.")
-    @PostMapping(path = PsiService.PEER_BASE + "/{runId}/singles", consumes = BlindedChunkCodec.MEDIA_TYPE)
+    @PostMapping(path = PsiPeerCalls.PEER_BASE + "/{runId}/singles", consumes = BlindedChunkCodec.MEDIA_TYPE)
     void singles(@PathVariable UUID runId, PeerAuthentication caller, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         exchange(runId, Stage.SINGLY_BLINDED, caller, request, response);
@@ -54,14 +58,14 @@ class PsiPeerController {
 
     @Operation(summary = "Exchanges doubly blinded sets: ours blinded by the caller in, the caller's blinded by us back",
             description = "Body and answer: " + BlindedChunkCodec.MEDIA_TYPE + " frames.")
-    @PostMapping(path = PsiService.PEER_BASE + "/{runId}/doubles", consumes = BlindedChunkCodec.MEDIA_TYPE)
+    @PostMapping(path = PsiPeerCalls.PEER_BASE + "/{runId}/doubles", consumes = BlindedChunkCodec.MEDIA_TYPE)
     void doubles(@PathVariable UUID runId, PeerAuthentication caller, HttpServletRequest request,
             HttpServletResponse response) throws IOException {
         exchange(runId, Stage.DOUBLY_BLINDED, caller, request, response);
     }
 
     @Operation(summary = "Compares confirmations and completes the run (Confirmation → Confirmation)")
-    @PostMapping(PsiService.PEER_BASE + "/{runId}/confirmation")
+    @PostMapping(PsiPeerCalls.PEER_BASE + "/{runId}/confirmation")
     Confirmation confirm(@PathVariable UUID runId, @RequestBody Confirmation confirmation, PeerAuthentication caller) {
         if (!runId.equals(confirmation.runId())) {
             throw new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION, "confirmation of another run");
@@ -71,7 +75,7 @@ class PsiPeerController {
 
     @Operation(summary = "The initiator completed the run (Completion → RunState): our confirmed cohort becomes usable",
             description = "Idempotent.")
-    @PostMapping(PsiService.PEER_BASE + "/{runId}/completion")
+    @PostMapping(PsiPeerCalls.PEER_BASE + "/{runId}/completion")
     RunState complete(@PathVariable UUID runId, @RequestBody Completion completion, PeerAuthentication caller) {
         if (!runId.equals(completion.runId())) {
             throw new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION, "completion of another run");
@@ -80,16 +84,25 @@ class PsiPeerController {
     }
 
     @Operation(summary = "Where the run stands here (RunState), for the run's peer only")
-    @GetMapping(PsiService.PEER_BASE + "/{runId}")
+    @GetMapping(PsiPeerCalls.PEER_BASE + "/{runId}")
     RunState state(@PathVariable UUID runId, PeerAuthentication caller) {
         return psi.state(caller.organisation(), runId);
     }
 
     @Operation(summary = "The initiator gave up the run")
-    @PostMapping(PsiService.PEER_BASE + "/{runId}/abort")
+    @PostMapping(PsiPeerCalls.PEER_BASE + "/{runId}/abort")
     Map<String, String> abort(@PathVariable UUID runId, @RequestBody Map<String, String> body, PeerAuthentication caller) {
         psi.abort(caller.organisation(), runId, body.get("reason"));
         return Map.of("status", "FAILED");
+    }
+
+    @Operation(summary = "Proposes a joint cohort over the caller's completed run with us "
+            + "(JointCohortProposal → JointCohortAcceptance)",
+            description = "Caller: the hospital of the source run. Idempotent. The joint run then completes, aborts "
+                    + "and is asked about through " + PsiPeerCalls.PEER_BASE + "/{jointRunId}/..., as a PSI run.")
+    @PostMapping(JointCohortService.PEER_PATH)
+    JointCohortAcceptance proposeJointCohort(@RequestBody JointCohortProposal proposal, PeerAuthentication caller) {
+        return joint.accept(caller.organisation(), caller.role(), proposal);
     }
 
     private void exchange(UUID runId, Stage stage, PeerAuthentication caller, HttpServletRequest request,

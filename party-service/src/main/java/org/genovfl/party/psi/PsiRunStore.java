@@ -4,17 +4,20 @@ import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.genovfl.audit.AuditEventType;
 import org.genovfl.party.audit.AuditOutbox;
 import org.genovfl.psi.CohortCommitment;
 import org.genovfl.psi.IdentifierType;
+import org.genovfl.psi.JointCohortCommitment.Component;
 import org.genovfl.psi.LinkageRecord;
 import org.genovfl.psi.PsiMode;
 import org.genovfl.psi.PsiResult;
@@ -36,6 +39,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 class PsiRunStore {
 
+    /** {@code psi_run.kind} of a joint cohort (V7); a pairwise run is PAIRWISE. */
+    static final String JOINT = "JOINT";
     private static final SecureRandom SALTS = new SecureRandom();
 
     private final JdbcClient jdbc;
@@ -98,15 +103,22 @@ class PsiRunStore {
 
     @Transactional
     void create(UUID runId, UUID projectId, UUID peerPartyId, PsiMode mode, PsiRole role) {
+        create(runId, projectId, peerPartyId, mode, role, "PAIRWISE");
+    }
+
+    /** A RUNNING run of {@code kind} (PAIRWISE or {@link #JOINT}). */
+    @Transactional
+    void create(UUID runId, UUID projectId, UUID peerPartyId, PsiMode mode, PsiRole role, String kind) {
         jdbc.sql("""
-                INSERT INTO psi_run (id, project_id, peer_party_id, mode, status, role)
-                VALUES (:id, :project, :peer, :mode, 'RUNNING', :role)
+                INSERT INTO psi_run (id, project_id, peer_party_id, mode, status, role, kind)
+                VALUES (:id, :project, :peer, :mode, 'RUNNING', :role, :kind)
                 """)
                 .param("id", runId)
                 .param("project", projectId)
                 .param("peer", peerPartyId)
                 .param("mode", mode.name())
                 .param("role", role.name())
+                .param("kind", kind)
                 .update();
     }
 
@@ -151,14 +163,44 @@ class PsiRunStore {
      */
     @Transactional
     void complete(UUID projectId, PsiResult result, boolean awaitCommit, Runnable beforeCommit) {
-        String localCommitment = null;
-        byte[] salt = null;
+        LocalCommitment local = null;
         if (result.mode() == PsiMode.INTERSECTION) {
-            salt = new byte[CohortCommitment.SALT_BYTES];
-            SALTS.nextBytes(salt);
-            localCommitment = CohortCommitment.local(salt, result.alignedTokens(), storeCohort(result));
+            storeCohort(result);
+            local = commitLocally(result.runId(), result.alignedTokens());
         }
         beforeCommit.run();
+        settle(projectId, new Outcome(result.runId(), result.intersectionSize(), result.peerSetSize(),
+                result.cohortCommitment()), local, awaitCommit);
+    }
+
+    /** What a run agreed on: its size, the peer's set size (null for a joint cohort) and the joint commitment. */
+    record Outcome(UUID runId, int size, Integer peerSetSize, String jointCommitment) {
+    }
+
+    /** A party's salted commitment to its own rows of a cohort ({@link CohortCommitment#local}), with its salt. */
+    record LocalCommitment(byte[] salt, String sha256) {
+    }
+
+    /**
+     * Commits to the rows stored for {@code runId} under a fresh salt: {@code tokens} (theirs,
+     * in row order) and this party's local ids of them.
+     */
+    LocalCommitment commitLocally(UUID runId, byte[] tokens) {
+        byte[] salt = new byte[CohortCommitment.SALT_BYTES];
+        SALTS.nextBytes(salt);
+        return new LocalCommitment(salt, CohortCommitment.local(salt, tokens, localIdsInRowOrder(runId)));
+    }
+
+    /**
+     * Closes a RUNNING run whose rows, if it has any, are stored and committed to
+     * ({@code local}, null for a count only): marks it CONFIRMED ({@code awaitCommit}) or
+     * COMPLETED with its audit event. Must run in the transaction that stored the rows.
+     *
+     * @throws IllegalStateException if the run is no longer running (failed meanwhile), so
+     *     that the caller's transaction rolls the rows back
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void settle(UUID projectId, Outcome outcome, LocalCommitment local, boolean awaitCommit) {
         // clock_timestamp(), not now(): now() is when this transaction began, before the
         // cohort's rows were written (seconds at 1M).
         int updated = jdbc.sql("""
@@ -169,26 +211,26 @@ class PsiRunStore {
                  WHERE id = :id AND status = 'RUNNING'
                 """)
                 .param("status", awaitCommit ? "CONFIRMED" : "COMPLETED")
-                .param("size", result.intersectionSize())
-                .param("peerSize", result.peerSetSize())
-                .param("joint", result.cohortCommitment())
-                .param("local", localCommitment)
-                .param("salt", salt)
-                .param("id", result.runId())
+                .param("size", outcome.size())
+                .param("peerSize", outcome.peerSetSize())
+                .param("joint", outcome.jointCommitment())
+                .param("local", local == null ? null : local.sha256())
+                .param("salt", local == null ? null : local.salt())
+                .param("id", outcome.runId())
                 .update();
         if (updated != 1) {
             // Failed meanwhile (e.g. timed out): roll back the cohort with everything else.
-            throw new IllegalStateException("PSI run " + result.runId() + " is no longer running");
+            throw new IllegalStateException("PSI run " + outcome.runId() + " is no longer running");
         }
         if (!awaitCommit) {
-            auditCompleted(projectId, result.runId());
+            auditCompleted(projectId, outcome.runId());
         }
     }
 
-    /** Inserts the aligned rows with their tokens; returns the local ids in row order. */
-    private List<String> storeCohort(PsiResult result) {
+    /** Inserts the aligned rows with their tokens. */
+    private void storeCohort(PsiResult result) {
         Long[] patientIds = result.alignedPatientIds().toArray(Long[]::new);
-        return template.execute((ConnectionCallback<List<String>>) connection -> {
+        template.execute((ConnectionCallback<Void>) connection -> {
             Array ids = connection.createArrayOf("bigint", patientIds);
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO aligned_cohort (psi_run_id, row_index, patient_id, token)
@@ -200,13 +242,20 @@ class PsiRunStore {
                 insert.setArray(3, ids);
                 insert.executeUpdate();
             }
+            return null;
+        });
+    }
+
+    /** The local ids of a run's stored rows, in row order: what the salted local commitment covers. */
+    private List<String> localIdsInRowOrder(UUID runId) {
+        return template.execute((ConnectionCallback<List<String>>) connection -> {
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT p.local_id FROM aligned_cohort a JOIN patient p ON p.id = a.patient_id
                      WHERE a.psi_run_id = ? ORDER BY a.row_index
                     """)) {
-                select.setObject(1, result.runId());
+                select.setObject(1, runId);
                 select.setFetchSize(10_000);
-                List<String> localIds = new ArrayList<>(patientIds.length);
+                List<String> localIds = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         localIds.add(rows.getString(1));
@@ -239,11 +288,19 @@ class PsiRunStore {
                 && cohortCommitment.equals(run.cohortCommitment())).isPresent();
     }
 
-    /** PSI_COMPLETED with the joint and (intersection mode) local commitments, sizes and run id. */
+    /**
+     * PSI_COMPLETED with the joint and (intersection mode) local commitments, sizes and run
+     * id; for a joint cohort JOINT_COHORT_COMPLETED with its commitments, size, and each
+     * source's run and component, in source order.
+     */
     private void auditCompleted(UUID projectId, UUID runId) {
         PsiRunView run = find(runId).orElseThrow();
         if (run.mode() != PsiMode.INTERSECTION) {
             return; // a count only: nothing to commit to
+        }
+        if (JOINT.equals(run.kind())) {
+            auditJointCompleted(projectId, run);
+            return;
         }
         Integer peerSetSize = jdbc.sql("SELECT peer_set_size FROM psi_run WHERE id = ?").param(runId)
                 .query(Integer.class).single();
@@ -253,6 +310,34 @@ class PsiRunStore {
                         "cohortSize", Integer.toString(run.intersectionSize()),
                         "localSetSize", Integer.toString(run.localSetSize()),
                         "peerSetSize", Integer.toString(peerSetSize)));
+    }
+
+    private void auditJointCompleted(UUID projectId, PsiRunView run) {
+        Map<String, String> hashes = new TreeMap<>(Map.of("cohort", run.cohortCommitment(),
+                "localCohort", run.cohortSha256()));
+        Map<String, String> metadata = new TreeMap<>(Map.of("psiRun", run.runId().toString(),
+                "cohortSize", Integer.toString(run.intersectionSize()),
+                "sources", Integer.toString(run.sourceRunIds().size())));
+        List<Component> components = components(run.runId());
+        for (int position = 0; position < components.size(); position++) {
+            hashes.put("component." + position, components.get(position).sha256());
+            metadata.put("sourceRun." + position, components.get(position).sourceRunId().toString());
+        }
+        audit.record(projectId, AuditEventType.JOINT_COHORT_COMPLETED, hashes, metadata);
+    }
+
+    private List<UUID> sourceRunIds(UUID jointRunId) {
+        return jdbc.sql("SELECT source_run_id FROM psi_run_source WHERE joint_run_id = ? ORDER BY position")
+                .param(jointRunId).query(UUID.class).list();
+    }
+
+    /** A joint cohort's sources in source order, with their components (known once the rows are aligned). */
+    List<Component> components(UUID jointRunId) {
+        return jdbc.sql("""
+                SELECT source_run_id, component_sha256 FROM psi_run_source WHERE joint_run_id = ? ORDER BY position
+                """).param(jointRunId)
+                .query((rs, row) -> new Component(rs.getObject(1, UUID.class), rs.getString(2)))
+                .list();
     }
 
     /** What a run's peer may learn of it here: its status and joint commitment. */
@@ -265,10 +350,34 @@ class PsiRunStore {
                 SELECT id, peer_party_id, role, status, intersection_size, cohort_commitment FROM psi_run WHERE id = ?
                 """)
                 .param(runId)
-                .query((rs, row) -> new PeerView(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                        rs.getString(3) == null ? null : PsiRole.valueOf(rs.getString(3)), rs.getString(4),
-                        (Integer) rs.getObject(5), rs.getString(6)))
+                .query(PsiRunStore::peerView)
                 .optional();
+    }
+
+    /**
+     * The run as {@code callerPartyId} may see it: only if the caller is its peer or, for a
+     * joint cohort at the hospital, the lab of one of its source runs.
+     */
+    Optional<PeerView> peerView(UUID runId, UUID callerPartyId) {
+        return jdbc.sql("""
+                SELECT j.id, CAST(:caller AS uuid), j.role, j.status, j.intersection_size, j.cohort_commitment
+                  FROM psi_run j
+                 WHERE j.id = :run
+                   AND (j.peer_party_id = :caller
+                        OR (j.kind = 'JOINT' AND EXISTS (
+                               SELECT 1 FROM psi_run_source s JOIN psi_run source ON source.id = s.source_run_id
+                                WHERE s.joint_run_id = j.id AND source.peer_party_id = :caller)))
+                """)
+                .param("run", runId)
+                .param("caller", callerPartyId)
+                .query(PsiRunStore::peerView)
+                .optional();
+    }
+
+    private static PeerView peerView(ResultSet rs, int row) throws SQLException {
+        return new PeerView(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                rs.getString(3) == null ? null : PsiRole.valueOf(rs.getString(3)), rs.getString(4),
+                (Integer) rs.getObject(5), rs.getString(6));
     }
 
     /** Runs this party confirmed as responder more than {@code age} ago and still holds unconfirmed. */
@@ -296,6 +405,7 @@ class PsiRunStore {
                 .query((rs, row) -> new PsiRunView(
                         rs.getObject("id", UUID.class),
                         rs.getObject("project_id", UUID.class),
+                        rs.getString("kind"),
                         PsiMode.valueOf(rs.getString("mode")),
                         rs.getString("status"),
                         (Integer) rs.getObject("local_set_size"),
@@ -306,6 +416,7 @@ class PsiRunStore {
                         rs.getString("error"),
                         rs.getTimestamp("started_at").toInstant(),
                         rs.getTimestamp("finished_at") == null ? null : rs.getTimestamp("finished_at").toInstant(),
+                        JOINT.equals(rs.getString("kind")) ? sourceRunIds(runId) : null,
                         null))
                 .optional();
     }

@@ -1,7 +1,7 @@
 package org.genovfl.party.psi;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
+import static org.genovfl.party.psi.PsiPeerCalls.PEER_BASE;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.party.PartyRegistry;
@@ -49,7 +48,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Service;
 
 /**
@@ -72,11 +70,6 @@ import org.springframework.stereotype.Service;
 @Service
 public class PsiService implements DisposableBean {
 
-    static final String PEER_BASE = "/peer/psi/runs";
-    /** A peer may need to read and blind a whole stage before answering: minutes at 1M. */
-    private static final Duration EXCHANGE_TIMEOUT = Duration.ofMinutes(15);
-    /** Attempts at the idempotent confirmation and completion calls when the peer cannot be reached. */
-    private static final int FINISH_ATTEMPTS = 4;
     private static final int MAX_CHUNK = 1 << 16;
 
     private static final Logger log = LoggerFactory.getLogger(PsiService.class);
@@ -84,7 +77,7 @@ public class PsiService implements DisposableBean {
     private final PsiRunStore store;
     private final PartyProperties properties;
     private final PartyClient client;
-    private final ObjectMapper json;
+    private final PsiPeerCalls calls;
     private final Duration idleTimeout;
     private final Duration confirmationTimeout;
     private final Map<UUID, ActiveRun> active = new ConcurrentHashMap<>();
@@ -102,13 +95,13 @@ public class PsiService implements DisposableBean {
         return thread;
     });
 
-    PsiService(PsiRunStore store, PartyProperties properties, PartyClient client, ObjectMapper json,
+    PsiService(PsiRunStore store, PartyProperties properties, PsiPeerCalls calls,
             @Value("${genovfl.psi.idle-timeout:120s}") Duration idleTimeout,
             @Value("${genovfl.psi.confirmation-timeout:1h}") Duration confirmationTimeout) {
         this.store = store;
         this.properties = properties;
-        this.client = client;
-        this.json = json;
+        this.client = calls.client();
+        this.calls = calls;
         this.idleTimeout = idleTimeout;
         this.confirmationTimeout = confirmationTimeout;
         long period = Math.max(1, Math.min(10, idleTimeout.toSeconds() / 2));
@@ -156,7 +149,7 @@ public class PsiService implements DisposableBean {
             run.attach(session);
             store.recordSetSize(run.runId, session.localSetSize(), session.duplicates().duplicatedValues());
             logPrepared(run, session);
-            Acceptance acceptance = postSlowJson(peer, PEER_BASE,
+            Acceptance acceptance = calls.postSlowJson(peer, PEER_BASE,
                     new Invitation(run.runId, run.projectId, type, mode, session.localSetSize()), Acceptance.class);
             run.act(s -> s.peerSetSize(acceptance.responderSetSize()));
             log.info("PSI run {}: {} accepted with {} identifiers", run.runId, peer.organisation(),
@@ -166,9 +159,9 @@ public class PsiService implements DisposableBean {
             PsiResult result = run.withSession(PsiSession::intersect);
             // The responder stores its cohort before it answers, which takes seconds at 1M: store
             // ours meanwhile, in a transaction that commits only if its answer matches ours.
-            CompletableFuture<Confirmation> peers = CompletableFuture.supplyAsync(() -> retried(run,
-                    () -> postSlowJson(peer, PEER_BASE + "/" + run.runId + "/confirmation", result.confirmation(),
-                            Confirmation.class)), confirmations);
+            CompletableFuture<Confirmation> peers = CompletableFuture.supplyAsync(() -> calls.retried(run.runId,
+                    run.peerOrganisation, () -> calls.postSlowJson(peer, PEER_BASE + "/" + run.runId + "/confirmation",
+                            result.confirmation(), Confirmation.class)), confirmations);
             complete(run, result, false, () -> {
                 Confirmation answer = awaitAnswer(peers);
                 run.act(s -> s.confirm(answer));
@@ -192,7 +185,8 @@ public class PsiService implements DisposableBean {
      */
     private void sendCompletion(ActiveRun run, PartyProperties.Peer peer, PsiResult result) {
         try {
-            retried(run, () -> postSlowJson(peer, PEER_BASE + "/" + run.runId + "/completion",
+            calls.retried(run.runId, run.peerOrganisation, () -> calls.postSlowJson(peer,
+                    PEER_BASE + "/" + run.runId + "/completion",
                     new Completion(run.runId, result.cohortCommitment()), RunState.class));
         } catch (PeerCallException e) {
             log.warn("PSI run {}: {} was not told of the completion ({}); it will ask", run.runId,
@@ -212,45 +206,6 @@ public class PsiService implements DisposableBean {
         }
     }
 
-    /** An idempotent call, repeated while the peer cannot be reached (a lost answer is asked for again). */
-    private <T> T retried(ActiveRun run, Supplier<T> call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.get();
-            } catch (PeerCallException e) {
-                int status = e.problem().getStatus();
-                boolean unreachable = status == 502 || status == 503 || status == 504;
-                if (!unreachable || attempt >= FINISH_ATTEMPTS) {
-                    throw e;
-                }
-                log.info("PSI run {}: {} unreachable ({}), asking again (attempt {}/{})", run.runId,
-                        run.peerOrganisation, status, attempt + 1, FINISH_ATTEMPTS);
-                try {
-                    Thread.sleep(500L << attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /**
-     * A JSON call the peer may take minutes to answer: accepting means loading and
-     * normalising its whole set, confirming means storing the aligned cohort (a million
-     * rows take longer than the client's usual request timeout on a busy machine).
-     */
-    private <T> T postSlowJson(PartyProperties.Peer peer, String path, Object body, Class<T> type) {
-        byte[] payload;
-        try {
-            payload = json.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new IllegalStateException("PSI message cannot be written as JSON", e);
-        }
-        return client.postStream(peer, path, MediaType.APPLICATION_JSON_VALUE, new ByteArrayInputStream(payload),
-                EXCHANGE_TIMEOUT, answer -> json.readValue(answer, type));
-    }
-
     /** Streams our chunks of {@code stage} to the peer and takes its chunks from the answer. */
     private void exchangeAsInitiator(ActiveRun run, PartyProperties.Peer peer, String path, Stage stage,
             PsiSession.Step receivingStep) {
@@ -260,7 +215,7 @@ public class PsiService implements DisposableBean {
             return chunk;
         }));
         client.postStream(peer, PEER_BASE + "/" + run.runId + path, BlindedChunkCodec.MEDIA_TYPE, body,
-                EXCHANGE_TIMEOUT, answer -> {
+                PsiPeerCalls.EXCHANGE_TIMEOUT, answer -> {
                     receiveAll(run, answer);
                     return null;
                 });
@@ -407,10 +362,12 @@ public class PsiService implements DisposableBean {
         failRun(run, new PsiException(runId, PsiException.Reason.PEER_FAILURE, why), false);
     }
 
-    /** A run stored here whose peer is {@code callerOrganisation}; to anyone else it does not exist. */
+    /**
+     * A run stored here whose peer is {@code callerOrganisation} (for a joint cohort at the
+     * hospital: the lab of one of its sources); to anyone else it does not exist.
+     */
     private PsiRunStore.PeerView storedRunOf(String callerOrganisation, UUID runId) {
-        return store.peerView(runId)
-                .filter(run -> PartyRegistry.idOf(callerOrganisation).equals(run.peerPartyId()))
+        return store.peerView(runId, PartyRegistry.idOf(callerOrganisation))
                 .orElseThrow(() -> new PsiException(runId, PsiException.Reason.PROTOCOL_VIOLATION,
                         "no PSI run with this id for " + callerOrganisation));
     }
@@ -492,15 +449,8 @@ public class PsiService implements DisposableBean {
         store.fail(run.runId, cause.reason() + ": " + cause.detail());
         log.warn("PSI run {} failed ({}): {}", run.runId, cause.reason(), cause.detail());
         if (tellPeer && run.role == PsiRole.INITIATOR) {
-            properties.peer(run.peerOrganisation).ifPresent(peer -> {
-                try {
-                    client.post(peer, PEER_BASE + "/" + run.runId + "/abort",
-                            Map.of("reason", cause.reason().name()), Map.class);
-                } catch (RuntimeException e) {
-                    log.info("PSI run {}: could not tell {} about the failure: {}", run.runId,
-                            run.peerOrganisation, e.getMessage());
-                }
-            });
+            properties.peer(run.peerOrganisation)
+                    .ifPresent(peer -> calls.abort(peer, run.runId, cause.reason().name()));
         }
         return cause;
     }
@@ -523,8 +473,7 @@ public class PsiService implements DisposableBean {
     void resolveConfirmedRuns() {
         // The completion follows the confirmation at once; wait as long as for a quiet peer.
         for (PsiRunStore.PeerView run : store.confirmedResponderRuns(idleTimeout)) {
-            Optional<PartyProperties.Peer> peer = properties.peers().stream()
-                    .filter(p -> PartyRegistry.idOf(p.organisation()).equals(run.peerPartyId())).findFirst();
+            Optional<PartyProperties.Peer> peer = calls.peerWithId(run.peerPartyId());
             String outcome;
             try {
                 RunState state = client.get(peer.orElseThrow(), PEER_BASE + "/" + run.runId(), RunState.class);
@@ -538,7 +487,7 @@ public class PsiService implements DisposableBean {
                     continue; // still finishing its side
                 }
             } catch (PeerCallException e) {
-                boolean unreachable = e.problem().getStatus() >= 502 && e.problem().getStatus() <= 504;
+                boolean unreachable = PsiPeerCalls.unreachable(e);
                 Instant confirmedAt = store.confirmedAt(run.runId()).orElse(Instant.now());
                 if (unreachable && confirmedAt.plus(confirmationTimeout).isAfter(Instant.now())) {
                     continue;
