@@ -311,6 +311,22 @@ class JointCohortNetworkIT {
                 .doesNotContain("BB-2", "H-0", "L1-0", "L2-0");
     }
 
+    /** Runs last: restarts the hospital. */
+    @Test
+    @Order(4)
+    void shouldFailAJointCohortTheHospitalWasBuildingWhenItStopped() throws Exception {
+        // As the hospital leaves a joint run whose thread died with the process.
+        UUID orphan = UUID.randomUUID();
+        db(HOSPITAL).sql("""
+                INSERT INTO psi_run (id, project_id, mode, status, role, kind)
+                VALUES (?, ?, 'INTERSECTION', 'RUNNING', 'INITIATOR', 'JOINT')
+                """).params(orphan, cohort.project).update();
+        parties.restart(PartyRole.HOSPITAL);
+        JsonNode run = awaitFinished(HOSPITAL, orphan);
+        assertThat(run.get("status").asText()).isEqualTo("FAILED");
+        assertThat(run.get("error").asText()).contains("restarted");
+    }
+
     // ---- helpers ------------------------------------------------------------------------
 
     private static JdbcClient db(String organisation) {

@@ -28,6 +28,7 @@ import org.genovfl.psi.PsiMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Service;
@@ -48,7 +49,7 @@ import org.springframework.web.ErrorResponseException;
  * Logs name runs, steps and counts only.
  */
 @Service
-public class JointCohortService implements DisposableBean {
+public class JointCohortService implements InitializingBean, DisposableBean {
 
     static final String PEER_PATH = "/peer/psi/joint-cohorts";
 
@@ -68,6 +69,19 @@ public class JointCohortService implements DisposableBean {
         this.runs = runs;
         this.properties = properties;
         this.calls = calls;
+    }
+
+    /**
+     * A joint run this hospital was building when it stopped has lost its thread: fail it,
+     * so that labs holding it CONFIRMED learn, when they ask, that it will never complete.
+     */
+    @Override
+    public void afterPropertiesSet() {
+        for (UUID orphan : store.runningHere()) {
+            if (runs.fail(orphan, PsiException.Reason.LOCAL_FAILURE + ": this party restarted while building it")) {
+                log.warn("Joint cohort {} failed (LOCAL_FAILURE): this party restarted while building it", orphan);
+            }
+        }
     }
 
     // ---- hospital -----------------------------------------------------------------------

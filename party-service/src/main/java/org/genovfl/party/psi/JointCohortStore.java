@@ -60,6 +60,12 @@ class JointCohortStore {
         }
     }
 
+    /** Joint runs this party drives (as the hospital) that are still RUNNING. */
+    List<UUID> runningHere() {
+        return jdbc.sql("SELECT id FROM psi_run WHERE kind = 'JOINT' AND role = 'INITIATOR' AND status = 'RUNNING'")
+                .query(UUID.class).list();
+    }
+
     @Transactional
     void recordComponents(UUID jointRunId, List<Component> components) {
         for (Component component : components) {
