@@ -217,9 +217,14 @@ final class TrainingFixture {
 
     /** Starts a run on this cohort with {@code config} at the coordinator; returns its id. */
     UUID startRun(ThreePartyNetwork parties, TrainingConfig config) throws Exception {
+        return startRun(parties, config, psiRun);
+    }
+
+    /** Starts a run on the cohort of {@code psiRunId} with {@code config}; returns its id. */
+    UUID startRun(ThreePartyNetwork parties, TrainingConfig config, UUID psiRunId) throws Exception {
         Map<String, Object> request = new HashMap<>(JSON.convertValue(config, Map.class));
         request.put("projectId", project);
-        request.put("psiRunId", psiRun);
+        request.put("psiRunId", psiRunId);
         HttpResponse<String> response = ThreePartyNetwork.postJson(parties.client(null),
                 parties.url(PartyRole.COORDINATOR, "/api/training-runs"), parties.basic("coordinator"), request);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);

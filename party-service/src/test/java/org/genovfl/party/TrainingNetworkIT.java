@@ -322,6 +322,23 @@ class TrainingNetworkIT {
     }
 
     @Test
+    void shouldRefuseToTrainWhenTheDataHoldersHoldDifferentCohorts() throws Exception {
+        // The same rows at both, but the lab's PSI run commits to another cohort than the
+        // hospital's (a tampered or mixed-up run): the coordinator must not train on it.
+        UUID misaligned = cohort.seedPsiRun(java.util.stream.IntStream.range(0, 100).toArray(), "5e".repeat(32));
+        db(PartyRole.LAB).sql("UPDATE psi_run SET cohort_commitment = ? WHERE id = ?").params("6f".repeat(32), misaligned)
+                .update();
+        UUID runId = cohort.startRun(parties, CONFIG, misaligned);
+        JsonNode run = awaitFinished(runId);
+        assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("FAILED");
+        assertThat(run.get("error").asText()).contains("PSI commitments differ");
+        assertThat(run.get("roundsCompleted").asInt()).isZero();
+        for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB, PartyRole.COORDINATOR)) {
+            assertThat(auditCount(role, "MODEL_RELEASED", runId)).as(role.name()).isZero();
+        }
+    }
+
+    @Test
     void shouldRefuseMessagesFromThePartyTheProtocolDoesNotExpect() throws Exception {
         UUID runId = UUID.fromString(uninterruptedRun().get("runId").asText());
         // A lab may not set up a run at the hospital.
