@@ -322,6 +322,7 @@ class TrainingNetworkIT {
     }
 
     @Test
+    @Order(2) // before the party restarts, which close the databases the fixture seeds through
     void shouldRefuseToTrainWhenTheDataHoldersHoldDifferentCohorts() throws Exception {
         // The same rows at both, but the lab's PSI run commits to another cohort than the
         // hospital's (a tampered or mixed-up run): the coordinator must not train on it.
