@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The two builds of the native library agree: a PSI between this JVM (the build the CPU
- * selects) and a child JVM forced onto the portable build finds the shared identifiers.
- * On a CPU without AVX-512 IFMA both sides are portable, and the test still checks that.
+ * selects) and a child JVM forced onto the portable build finds the shared identifiers, and
+ * the portable build's SEAL decrypts what it encrypts. On a CPU without AVX-512 IFMA both
+ * sides are portable, and the test still checks that.
  */
 class NativeLibraryVariantsIT {
 
@@ -27,12 +28,15 @@ class NativeLibraryVariantsIT {
     }
 
     @Test
-    void shouldIntersectAcrossBuilds(@TempDir Path dir) throws Exception {
+    void shouldIntersectAcrossBuildsAndRunCkksOnThePortableOne(@TempDir Path dir) throws Exception {
         try (BlindingKey key = BlindingKey.generate()) {
-            Files.write(dir.resolve("initiator"), key.hashToGroupAndBlind(PortablePsiPeer.TAG,
-                    PortablePsiPeer.ids(0, 3000)));
+            Files.write(dir.resolve("initiator"), key.hashToGroupAndBlind(PortableLibraryPeer.TAG,
+                    PortableLibraryPeer.ids(0, 3000)));
             String childOutput = runPortablePeer(dir);
             assertThat(childOutput).contains("variant=" + NativeLibrary.PORTABLE);
+            double ckksError = Double.parseDouble(childOutput.lines().filter(l -> l.startsWith("ckksMaxError="))
+                    .findFirst().orElseThrow().substring("ckksMaxError=".length()));
+            assertThat(ckksError).isLessThan(1e-6);
 
             byte[] initiatorDoubled = Files.readAllBytes(dir.resolve("initiator-doubled"));
             byte[] responderDoubled = key.blind(Files.readAllBytes(dir.resolve("responder")));
@@ -47,7 +51,7 @@ class NativeLibraryVariantsIT {
     private static String runPortablePeer(Path dir) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-Dgenovfl.native.variant=" + NativeLibrary.PORTABLE,
-                "-cp", System.getProperty("java.class.path"), PortablePsiPeer.class.getName(), dir.toString())
+                "-cp", System.getProperty("java.class.path"), PortableLibraryPeer.class.getName(), dir.toString())
                 .redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();

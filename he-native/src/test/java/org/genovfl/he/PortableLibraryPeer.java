@@ -8,17 +8,18 @@ import java.util.stream.IntStream;
 import org.genovfl.he.ristretto.BlindingKey;
 
 /**
- * The responder's side of a PSI, run in a child JVM by {@link NativeLibraryVariantsIT} so
- * that the two sides can run different builds of the native library.
+ * Run in a child JVM by {@link NativeLibraryVariantsIT}, on the build of the native library
+ * it is told to load: the responder's side of a PSI against the parent JVM, then a CKKS
+ * encryption and decryption, whose largest error it prints.
  * Arguments: the directory holding the initiator's singly blinded values ({@code initiator}),
  * where it writes them blinded again ({@code initiator-doubled}) and its own singly blinded
  * values ({@code responder}).
  */
-public final class PortablePsiPeer {
+public final class PortableLibraryPeer {
 
     static final byte[] TAG = "GenoVFL-PSI-variants-test".getBytes(StandardCharsets.UTF_8);
 
-    private PortablePsiPeer() {
+    private PortableLibraryPeer() {
     }
 
     static List<byte[]> ids(int from, int to) {
@@ -30,6 +31,17 @@ public final class PortablePsiPeer {
         try (BlindingKey key = BlindingKey.generate()) {
             Files.write(dir.resolve("initiator-doubled"), key.blind(Files.readAllBytes(dir.resolve("initiator"))));
             Files.write(dir.resolve("responder"), key.hashToGroupAndBlind(TAG, ids(2000, 5000)));
+        }
+        double[] values = {0.5, -1.25, 3.0, 1e-3};
+        try (CkksContext context = CkksContext.create(CkksParameters.n8192());
+                KeyGenerator keys = context.keyGenerator();
+                SecretKey secret = keys.secretKey();
+                PublicKey pub = keys.publicKey();
+                Encryptor encryptor = context.encryptor(pub);
+                Decryptor decryptor = context.decryptor(secret);
+                Ciphertext encrypted = encryptor.encrypt(values)) {
+            double[] decrypted = decryptor.decryptValues(encrypted);
+            System.out.println("ckksMaxError=" + KeySet.maxError(values, java.util.Arrays.copyOf(decrypted, values.length)));
         }
         System.out.println("variant=" + NativeLibrary.variant());
     }
