@@ -77,7 +77,14 @@ class JointCohortNetworkIT {
 
     @BeforeAll
     static void startFourPartiesAndAlignEachLabWithTheHospital() throws Exception {
-        parties = ThreePartyNetwork.start(directory, List.of(SECOND_LAB));
+        // A lab that missed a completion asks the hospital once its cohort has been CONFIRMED
+        // this long: seconds here, so that test is short (read at start only).
+        System.setProperty("genovfl.psi.idle-timeout", "10s");
+        try {
+            parties = ThreePartyNetwork.start(directory, List.of(SECOND_LAB));
+        } finally {
+            System.clearProperty("genovfl.psi.idle-timeout");
+        }
         cohort = new TrainingFixture(10, 10, 10);
         for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB, PartyRole.COORDINATOR)) {
             cohort.seedProject(parties.bean(role, JdbcTemplate.class));
@@ -311,9 +318,55 @@ class JointCohortNetworkIT {
                 .doesNotContain("BB-2", "H-0", "L1-0", "L2-0");
     }
 
-    /** Runs last: restarts the hospital. */
     @Test
     @Order(4)
+    void shouldCompleteAtALabThatMissedTheCompletionOnceItAsksTheHospital() throws Exception {
+        // The second lab's database fails the step that completes the run, once: to the
+        // hospital its completion is lost (a 500), as if the message never arrived.
+        JdbcClient secondLab = db(SECOND_LAB);
+        secondLab.sql("CREATE FUNCTION lose_completion() RETURNS trigger LANGUAGE plpgsql AS "
+                + "$$ BEGIN RAISE EXCEPTION 'completion lost (test)'; END $$").update();
+        secondLab.sql("CREATE TRIGGER lose_completion BEFORE UPDATE ON psi_run FOR EACH ROW WHEN "
+                + "(OLD.status = 'CONFIRMED' AND NEW.status = 'COMPLETED') EXECUTE FUNCTION lose_completion()").update();
+        UUID joint;
+        try {
+            HttpResponse<String> created = createJointCohort(cohort.project, List.of(withLab, withSecondLab), "admin");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+            joint = UUID.fromString(JSON.readTree(created.body()).get("runId").asText());
+            assertThat(awaitFinished(HOSPITAL, joint).get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(awaitFinished(LAB, joint).get("status").asText()).isEqualTo("COMPLETED");
+            awaitHospitalDoneTellingLabs(joint);
+            assertThat(status(SECOND_LAB, joint)).isEqualTo("CONFIRMED");
+        } finally {
+            secondLab.sql("DROP TRIGGER lose_completion ON psi_run").update();
+            secondLab.sql("DROP FUNCTION lose_completion()").update();
+        }
+        // Its sweep asks the hospital how the run ended, finds it COMPLETED with the same
+        // commitment, and completes and audits it too.
+        JsonNode repaired = awaitFinished(SECOND_LAB, joint);
+        assertThat(repaired.get("status").asText()).as(repaired.toString()).isEqualTo("COMPLETED");
+        String commitment = awaitFinished(HOSPITAL, joint).get("cohortCommitment").asText();
+        assertThat(repaired.get("cohortCommitment").asText()).isEqualTo(commitment);
+        assertThat(secondLab.sql("""
+                SELECT payload -> 'artifactHashes' ->> 'cohort' FROM audit_outbox
+                 WHERE event_type = 'JOINT_COHORT_COMPLETED' AND payload -> 'metadata' ->> 'psiRun' = ?
+                """).param(joint.toString()).query(String.class).single()).isEqualTo(commitment);
+    }
+
+    /** Waits until the hospital has sent (or tried to send) its completion to every lab. */
+    private static void awaitHospitalDoneTellingLabs(UUID joint) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            if ("DONE".equals(awaitFinished(HOSPITAL, joint).get("progress").get("step").asText())) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the hospital never finished telling the labs of joint cohort " + joint);
+    }
+
+    /** Runs last: restarts the hospital. */
+    @Test
+    @Order(5)
     void shouldFailAJointCohortTheHospitalWasBuildingWhenItStopped() throws Exception {
         // As the hospital leaves a joint run whose thread died with the process.
         UUID orphan = UUID.randomUUID();
