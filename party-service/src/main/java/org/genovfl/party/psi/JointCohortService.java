@@ -1,7 +1,5 @@
 package org.genovfl.party.psi;
 
-import static org.genovfl.party.psi.PsiPeerCalls.PEER_BASE;
-
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -22,9 +20,6 @@ import org.genovfl.psi.JointCohortMessages;
 import org.genovfl.psi.JointCohortMessages.JointCohortAcceptance;
 import org.genovfl.psi.JointCohortMessages.JointCohortProposal;
 import org.genovfl.psi.PsiException;
-import org.genovfl.psi.PsiMessages.Completion;
-import org.genovfl.psi.PsiMessages.RunState;
-import org.genovfl.psi.PsiMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -134,7 +129,7 @@ public class JointCohortService implements InitializingBean, DisposableBean {
             throw refused(HttpStatus.UNPROCESSABLE_ENTITY, sourceRunId, "PSI run " + sourceRunId
                     + " belongs to another project");
         }
-        if (PsiRunStore.JOINT.equals(source.kind()) || !PsiMode.INTERSECTION.name().equals(source.mode())) {
+        if (!source.alignedAPairwiseCohort()) {
             throw refused(HttpStatus.UNPROCESSABLE_ENTITY, sourceRunId, "PSI run " + sourceRunId
                     + " is not a pairwise run in INTERSECTION mode: it aligned no cohort to join");
         }
@@ -207,7 +202,7 @@ public class JointCohortService implements InitializingBean, DisposableBean {
             log.info("Joint cohort {} completed: {} patients across the hospital and {} labs", run.runId(), size,
                     rows.length);
             for (PartyProperties.Peer lab : run.labs()) {
-                sendCompletion(run, lab, joint);
+                calls.sendCompletion(lab, run.runId(), joint);
             }
             step(run, "DONE", rows.length);
         } catch (PeerCallException e) {
@@ -216,17 +211,6 @@ public class JointCohortService implements InitializingBean, DisposableBean {
             fail(run, e, proposed);
         } catch (RuntimeException e) {
             fail(run, new PsiException(run.runId(), PsiException.Reason.LOCAL_FAILURE, e.toString(), e), proposed);
-        }
-    }
-
-    /** The run completed here whatever happens; a lab not told now asks for the run's state itself. */
-    private void sendCompletion(HospitalRun run, PartyProperties.Peer lab, String joint) {
-        try {
-            calls.retried(run.runId(), lab.organisation(), () -> calls.postSlowJson(lab,
-                    PEER_BASE + "/" + run.runId() + "/completion", new Completion(run.runId(), joint), RunState.class));
-        } catch (PeerCallException e) {
-            log.warn("Joint cohort {}: {} was not told of the completion ({}); it will ask", run.runId(),
-                    lab.organisation(), e.problem().getStatus());
         }
     }
 
@@ -317,7 +301,7 @@ public class JointCohortService implements InitializingBean, DisposableBean {
         if (!source.projectId().equals(proposal.projectId())) {
             throw violation(runId, "PSI run " + sourceRunId + " belongs to another project");
         }
-        if (PsiRunStore.JOINT.equals(source.kind()) || !PsiMode.INTERSECTION.name().equals(source.mode())) {
+        if (!source.alignedAPairwiseCohort()) {
             throw violation(runId, "PSI run " + sourceRunId + " is not a pairwise run in INTERSECTION mode");
         }
         if (!"COMPLETED".equals(source.status())) {

@@ -38,6 +38,11 @@ class JointCohortStore {
     /** A PSI run as a candidate source: {@code size} is its number of aligned rows (null until it has them). */
     record SourceRun(UUID runId, UUID projectId, String kind, String mode, String status, UUID peerPartyId,
             Integer size) {
+
+        /** Whether it is a pairwise run in intersection mode: one that aligns a cohort a joint one can take. */
+        boolean alignedAPairwiseCohort() {
+            return PsiRunStore.PAIRWISE.equals(kind) && PsiMode.INTERSECTION.name().equals(mode);
+        }
     }
 
     Optional<SourceRun> source(UUID runId) {
@@ -55,9 +60,16 @@ class JointCohortStore {
     void create(UUID jointRunId, UUID projectId, List<UUID> sourceRunIds) {
         runs.create(jointRunId, projectId, null, PsiMode.INTERSECTION, PsiRole.INITIATOR, PsiRunStore.JOINT);
         for (int position = 0; position < sourceRunIds.size(); position++) {
-            jdbc.sql("INSERT INTO psi_run_source (joint_run_id, position, source_run_id) VALUES (?, ?, ?)")
-                    .params(jointRunId, position, sourceRunIds.get(position)).update();
+            insertSource(jointRunId, position, sourceRunIds.get(position), null);
         }
+    }
+
+    /** Source {@code position} of a joint run; its component is null until the rows are aligned. */
+    private void insertSource(UUID jointRunId, int position, UUID sourceRunId, String componentSha256) {
+        jdbc.sql("""
+                INSERT INTO psi_run_source (joint_run_id, position, source_run_id, component_sha256)
+                VALUES (?, ?, ?, ?)
+                """).params(jointRunId, position, sourceRunId, componentSha256).update();
     }
 
     /** Joint runs this party drives (as the hospital) that are still RUNNING. */
@@ -145,11 +157,8 @@ class JointCohortStore {
         runs.create(jointRunId, projectId, hospitalPartyId, PsiMode.INTERSECTION, PsiRole.RESPONDER,
                 PsiRunStore.JOINT);
         for (int position = 0; position < components.size(); position++) {
-            Component component = components.get(position);
-            jdbc.sql("""
-                    INSERT INTO psi_run_source (joint_run_id, position, source_run_id, component_sha256)
-                    VALUES (?, ?, ?, ?)
-                    """).params(jointRunId, position, component.sourceRunId(), component.sha256()).update();
+            insertSource(jointRunId, position, components.get(position).sourceRunId(),
+                    components.get(position).sha256());
         }
         storeRows(jointRunId, source, rowIndices);
         runs.settle(projectId, new PsiRunStore.Outcome(jointRunId, rowIndices.length, null, jointCommitment),

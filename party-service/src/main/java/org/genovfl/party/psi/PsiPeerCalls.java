@@ -12,6 +12,8 @@ import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.party.PartyRegistry;
 import org.genovfl.party.peer.PartyClient;
 import org.genovfl.party.peer.PeerCallException;
+import org.genovfl.psi.PsiMessages.Completion;
+import org.genovfl.psi.PsiMessages.RunState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
@@ -94,6 +96,21 @@ class PsiPeerCalls {
     static boolean unreachable(PeerCallException e) {
         int status = e.problem().getStatus();
         return status >= 502 && status <= 504;
+    }
+
+    /**
+     * Tells {@code peer} that run {@code runId} completed here with {@code cohortCommitment},
+     * so the cohort it holds CONFIRMED becomes usable. The run is complete here whatever
+     * happens: a peer that cannot be told now asks for the run's state itself.
+     */
+    void sendCompletion(PartyProperties.Peer peer, UUID runId, String cohortCommitment) {
+        try {
+            retried(runId, peer.organisation(), () -> postSlowJson(peer, PEER_BASE + "/" + runId + "/completion",
+                    new Completion(runId, cohortCommitment), RunState.class));
+        } catch (PeerCallException e) {
+            log.warn("PSI run {}: {} was not told of the completion ({}); it will ask", runId, peer.organisation(),
+                    e.problem().getStatus());
+        }
     }
 
     /** Tells {@code peer} that run {@code runId} was given up, so it drops what it holds; best effort. */

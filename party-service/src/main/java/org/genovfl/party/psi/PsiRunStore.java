@@ -39,7 +39,9 @@ import org.springframework.transaction.annotation.Transactional;
 @Repository
 class PsiRunStore {
 
-    /** {@code psi_run.kind} of a joint cohort (V7); a pairwise run is PAIRWISE. */
+    /** {@code psi_run.kind} (V7) of a run with one peer. */
+    static final String PAIRWISE = "PAIRWISE";
+    /** {@code psi_run.kind} of a joint cohort. */
     static final String JOINT = "JOINT";
     private static final SecureRandom SALTS = new SecureRandom();
 
@@ -103,10 +105,10 @@ class PsiRunStore {
 
     @Transactional
     void create(UUID runId, UUID projectId, UUID peerPartyId, PsiMode mode, PsiRole role) {
-        create(runId, projectId, peerPartyId, mode, role, "PAIRWISE");
+        create(runId, projectId, peerPartyId, mode, role, PAIRWISE);
     }
 
-    /** A RUNNING run of {@code kind} (PAIRWISE or {@link #JOINT}). */
+    /** A RUNNING run of {@code kind} ({@link #PAIRWISE} or {@link #JOINT}). */
     @Transactional
     void create(UUID runId, UUID projectId, UUID peerPartyId, PsiMode mode, PsiRole role, String kind) {
         jdbc.sql("""

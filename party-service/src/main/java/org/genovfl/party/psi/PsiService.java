@@ -167,7 +167,7 @@ public class PsiService implements DisposableBean {
                 run.act(s -> s.confirm(answer));
             });
             if (mode == PsiMode.INTERSECTION) {
-                sendCompletion(run, peer, result);
+                calls.sendCompletion(peer, run.runId, result.cohortCommitment());
             }
         } catch (PeerCallException e) {
             failRun(run, new PsiException(run.runId, PsiException.Reason.PEER_FAILURE, e.getMessage(), e), false);
@@ -175,22 +175,6 @@ public class PsiService implements DisposableBean {
             failRun(run, e, true);
         } catch (RuntimeException e) {
             failRun(run, new PsiException(run.runId, PsiException.Reason.LOCAL_FAILURE, e.toString(), e), true);
-        }
-    }
-
-    /**
-     * Tells the responder the run completed here, so its confirmed cohort becomes usable.
-     * The run is complete here whatever happens: if the responder cannot be told now, it
-     * asks for the run's state itself.
-     */
-    private void sendCompletion(ActiveRun run, PartyProperties.Peer peer, PsiResult result) {
-        try {
-            calls.retried(run.runId, run.peerOrganisation, () -> calls.postSlowJson(peer,
-                    PEER_BASE + "/" + run.runId + "/completion",
-                    new Completion(run.runId, result.cohortCommitment()), RunState.class));
-        } catch (PeerCallException e) {
-            log.warn("PSI run {}: {} was not told of the completion ({}); it will ask", run.runId,
-                    peer.organisation(), e.problem().getStatus());
         }
     }
 
