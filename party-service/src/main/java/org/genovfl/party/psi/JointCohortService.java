@@ -160,16 +160,17 @@ public class JointCohortService implements InitializingBean, DisposableBean {
     private void build(HospitalRun run) {
         List<PartyProperties.Peer> proposed = new ArrayList<>();
         try {
+            long[] patients = store.jointPatients(run.sources());
+            if (patients.length == 0) {
+                throw new PsiException(run.runId(), PsiException.Reason.LOCAL_FAILURE,
+                        "no patient is in every source run");
+            }
             int[][] rows = new int[run.sources().size()][];
             List<Component> components = new ArrayList<>();
             byte[] ownTokens = null;
             for (int i = 0; i < rows.length; i++) {
                 UUID source = run.sources().get(i);
-                rows[i] = store.rowIndices(run.sources(), source);
-                if (rows[i].length == 0) {
-                    throw new PsiException(run.runId(), PsiException.Reason.LOCAL_FAILURE,
-                            "no patient is in every source run");
-                }
+                rows[i] = store.rowIndicesOf(source, patients);
                 byte[] tokens = store.tokensAt(source, rows[i]).orElseThrow(() -> new PsiException(run.runId(),
                         PsiException.Reason.LOCAL_FAILURE, "source run " + source + " holds no token for some rows"));
                 components.add(new Component(source,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.genovfl.psi.JointCohortCommitment.Component;
 import org.genovfl.psi.PsiMode;
 import org.genovfl.psi.PsiRole;
@@ -87,17 +88,15 @@ class JointCohortStore {
     }
 
     /**
-     * The joint rows as the hospital forms them, expressed in {@code source}'s rows: for each
-     * patient of the first source run who is in every other source run too and has not
-     * withdrawn research consent since, in the first run's row order, that patient's
-     * {@code row_index} in {@code source}.
+     * The joint rows as the hospital forms them: the patients of the first source run who are
+     * in every other source run too and have not withdrawn research consent since, in the
+     * first run's row order.
      */
-    int[] rowIndices(List<UUID> sourceRunIds, UUID source) {
+    long[] jointPatients(List<UUID> sourceRunIds) {
         List<UUID> others = sourceRunIds.subList(1, sourceRunIds.size());
         return jdbc.sql("""
-                SELECT s.row_index
+                SELECT f.patient_id
                   FROM aligned_cohort f
-                  JOIN aligned_cohort s ON s.psi_run_id = :source AND s.patient_id = f.patient_id
                  WHERE f.psi_run_id = :first
                    AND (SELECT count(*) FROM aligned_cohort o
                          WHERE o.psi_run_id IN (:others) AND o.patient_id = f.patient_id) = :otherCount
@@ -106,11 +105,33 @@ class JointCohortStore {
                                       AND c.scope = 'RESEARCH' AND c.status = 'WITHDRAWN')
                  ORDER BY f.row_index
                 """)
-                .param("source", source)
                 .param("first", sourceRunIds.get(0))
                 .param("others", others)
                 .param("otherCount", others.size())
-                .query(Integer.class).list().stream().mapToInt(Integer::intValue).toArray();
+                .query(Long.class).list().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The {@code row_index} each of {@code patients} has in {@code source}, in that order. */
+    int[] rowIndicesOf(UUID source, long[] patients) {
+        Long[] boxed = LongStream.of(patients).boxed().toArray(Long[]::new);
+        return template.execute((ConnectionCallback<int[]>) connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    SELECT a.row_index
+                      FROM unnest(?::bigint[]) WITH ORDINALITY AS t(pid, ord)
+                      JOIN aligned_cohort a ON a.psi_run_id = ? AND a.patient_id = t.pid
+                     ORDER BY t.ord
+                    """)) {
+                select.setArray(1, connection.createArrayOf("bigint", boxed));
+                select.setObject(2, source);
+                List<Integer> rows = new java.util.ArrayList<>(patients.length);
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        rows.add(result.getInt(1));
+                    }
+                }
+                return rows.stream().mapToInt(Integer::intValue).toArray();
+            }
+        });
     }
 
     /**
