@@ -19,11 +19,12 @@ CHANNEL=genovfl-audit
 CHAINCODE=genovfl-audit
 CC_JAR="$ROOT/fabric-audit/chaincode/target/genovfl-audit-chaincode.jar"
 DOMAIN=genovfl.local
-ORGS=(hospital lab coordinator)                      # organisations that run a peer
+PARTIES=(hospital lab coordinator)                   # organisations whose events the channel records
+ORGS=("${PARTIES[@]}" regulator)                     # organisations that run a peer: the regulator keeps its own copy
 declare -A MSP=([hospital]=HospitalMSP [lab]=LabMSP [coordinator]=CoordinatorMSP [regulator]=RegulatorMSP)
 declare -A NAME=([hospital]="St Ada University Hospital" [lab]="Helix Sequencing Lab" [coordinator]="GenoVFL Study Coordination")
-declare -A PEER_PORT=([hospital]=7051 [lab]=8051 [coordinator]=9051)
-declare -A CC_PORT=([hospital]=7999 [lab]=8999 [coordinator]=9999)
+declare -A PEER_PORT=([hospital]=7051 [lab]=8051 [coordinator]=9051 [regulator]=10051)
+declare -A CC_PORT=([hospital]=7999 [lab]=8999 [coordinator]=9999 [regulator]=10999)
 ORDERER_PORT=7050 ORDERER_ADMIN_PORT=7053
 export PATH="$BIN:/usr/local/go/bin:$PATH"
 
@@ -33,34 +34,83 @@ step_done() { local ms=$(( ($(date +%s%N) - started) / 1000000 )); printf '    %
 die() { printf 'fabric: %s\n' "$*" >&2; exit 1; }
 
 # --- binaries -------------------------------------------------------------------------
+# From GENOVFL_FABRIC_SOURCE (Fabric's source with vendor/, as an archive or a directory)
+# when set, else `go install` at the pinned commit. Built once into $BIN; rebuilt only when
+# the source's sha256 changes. sampleconfig/ is copied from the same source.
+TOOLS=(peer orderer configtxgen cryptogen osnadmin) BUILDERS=(detect build release)
+
+source_hash() { # source -> sha256 of the archive, or of every file of the directory
+  if [ -f "$1" ]; then sha256sum "$1" | cut -d' ' -f1
+  else (cd "$1" && find . -path ./BIN -prune -o -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  fi
+}
+
+binaries_present() { local t; for t in "${TOOLS[@]}" "${BUILDERS[@]}"; do [ -x "$BIN/$t" ] || return 1; done; [ -d "$BIN/sampleconfig" ]; }
+
 build_binaries() {
   step "Fabric binaries at v2.5.16 ($BIN)"
-  local tools=(peer orderer configtxgen cryptogen osnadmin) builders=(detect build release) missing=0
-  for t in "${tools[@]}" "${builders[@]}"; do [ -x "$BIN/$t" ] || missing=1; done
-  if [ $missing = 0 ] && [ "$(cat "$BIN/.commit" 2>/dev/null)" = "$FABRIC_COMMIT" ]; then
+  local source=${GENOVFL_FABRIC_SOURCE:-} stamp log="$CACHE/fabric-build.log"
+  mkdir -p "$CACHE"
+  if [ -n "$source" ]; then
+    [ -e "$source" ] || die "GENOVFL_FABRIC_SOURCE=$source does not exist"
+    stamp="source-sha256 $(source_hash "$source")"
+  else
+    stamp="go-install $FABRIC_COMMIT"
+  fi
+  if binaries_present && [ "$(cat "$BIN/.stamp" 2>/dev/null)" = "$stamp" ]; then
     step_done "cached"; return
   fi
-  mkdir -p "$BIN"
-  local pkgs=()
-  for t in "${tools[@]}"; do pkgs+=("github.com/hyperledger/fabric/cmd/$t@$FABRIC_COMMIT"); done
-  for b in "${builders[@]}"; do pkgs+=("github.com/hyperledger/fabric/ccaas_builder/cmd/$b@$FABRIC_COMMIT"); done
-  echo "    go install (first time only: several minutes on 2 cores)"
-  if ! GOBIN="$BIN" GOFLAGS=-buildvcs=false go install "${pkgs[@]}" 2> "$BIN/go-install.log"; then
-    sed 's/^/    /' "$BIN/go-install.log" | head -5 >&2
-    die "cannot build Fabric: go install of github.com/hyperledger/fabric@$FABRIC_COMMIT failed (log: $BIN/go-install.log)"
-  fi
-  mkdir -p "$BIN/ccaas/bin"
-  for b in "${builders[@]}"; do ln -sf "$BIN/$b" "$BIN/ccaas/bin/$b"; done
-  echo "$FABRIC_COMMIT" > "$BIN/.commit"
+  local fresh="$BIN.new"
+  rm -rf "$fresh"; mkdir -p "$fresh/ccaas/bin"; : > "$log"
+  if [ -n "$source" ]; then build_from_source "$source" "$fresh" "$log"; else build_with_go_install "$fresh" "$log"; fi
+  for b in "${BUILDERS[@]}"; do ln -sf "../../$b" "$fresh/ccaas/bin/$b"; done
+  echo "$stamp" > "$fresh/.stamp"
+  rm -rf "$BIN"; mv "$fresh" "$BIN"
   step_done "built"
 }
 
-sampleconfig() {
+build_from_source() { # source, output dir, log
+  local source=$1 out=$2 log=$3 tree
+  if [ -f "$source" ]; then
+    tree=$(mktemp -d "${TMPDIR:-/tmp}/genovfl-fabric-src.XXXXXX")
+    echo "    unpacking $(basename "$source")"
+    tar -xf "$source" -C "$tree" 2>> "$log" || { rm -rf "$tree"; die "cannot unpack $source: corrupt or not a tar archive (log: $log)"; }
+    local top; top=$(find "$tree" -mindepth 1 -maxdepth 2 -name go.mod -path '*/fabric*/go.mod' | head -1)
+    [ -n "$top" ] || { rm -rf "$tree"; die "$source holds no Fabric source (no go.mod) (log: $log)"; }
+    compile_fabric "$(dirname "$top")" "$out" "$log"
+    rm -rf "$tree"
+  else
+    [ -f "$source/go.mod" ] || die "$source holds no Fabric source (no go.mod)"
+    compile_fabric "$source" "$out" "$log"
+  fi
+}
+
+compile_fabric() { # source tree, output dir, log
+  local src=$1 out=$2 log=$3
+  [ -d "$src/vendor" ] && [ -d "$src/sampleconfig" ] || die "$src lacks vendor/ or sampleconfig/ (log: $log)"
+  echo "    go build ${TOOLS[*]} (first time only: 2 to 8 minutes on 2 cores; log: $log)"
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -mod=vendor -o "$out/" $(printf './cmd/%s ' "${TOOLS[@]}")) >> "$log" 2>&1 \
+    || die "building Fabric's binaries failed (log: $log)"
+  echo "    go build ccaas_builder ${BUILDERS[*]}"
+  (cd "$src/ccaas_builder" && GOFLAGS=-buildvcs=false go build -o "$out/" $(printf './cmd/%s ' "${BUILDERS[@]}")) >> "$log" 2>&1 \
+    || die "building Fabric's ccaas builder failed (log: $log)"
+  cp -r "$src/sampleconfig" "$out/sampleconfig"
+}
+
+build_with_go_install() { # output dir, log
+  local out=$1 log=$2 pkgs=() t
+  for t in "${TOOLS[@]}"; do pkgs+=("github.com/hyperledger/fabric/cmd/$t@$FABRIC_COMMIT"); done
+  for t in "${BUILDERS[@]}"; do pkgs+=("github.com/hyperledger/fabric/ccaas_builder/cmd/$t@$FABRIC_COMMIT"); done
+  echo "    go install (GENOVFL_FABRIC_SOURCE is not set; first time only: several minutes on 2 cores)"
+  GOBIN="$out" GOFLAGS=-buildvcs=false go install "${pkgs[@]}" >> "$log" 2>&1 \
+    || die "cannot build Fabric: go install of github.com/hyperledger/fabric@$FABRIC_COMMIT failed; set GENOVFL_FABRIC_SOURCE to Fabric's source (log: $log)"
   local dir
   dir=$(ls -d "$(go env GOMODCACHE)"/github.com/hyperledger/fabric@*-"${FABRIC_COMMIT:0:12}"/sampleconfig 2>/dev/null | head -1)
-  [ -n "$dir" ] || die "Fabric's sampleconfig is not in the Go module cache; run: ./genovfl fabric up"
-  echo "$dir"
+  [ -n "$dir" ] || die "Fabric's sampleconfig is not in the Go module cache (log: $log)"
+  cp -r "$dir" "$out/sampleconfig"; chmod -R u+w "$out/sampleconfig"
 }
+
+sampleconfig() { echo "$BIN/sampleconfig"; }
 
 # --- crypto material and channel configuration ----------------------------------------
 generate() {
@@ -75,13 +125,12 @@ OrdererOrgs:
     Specs: [{Hostname: orderer, SANS: [localhost, 127.0.0.1]}]
 PeerOrgs:
 YAML
-  for org in "${ORGS[@]}" regulator; do
-    local count=1; [ "$org" = regulator ] && count=0
+  for org in "${ORGS[@]}"; do
     cat >> "$NET/crypto-config.yaml" <<YAML
   - Name: ${MSP[$org]%MSP}
     Domain: $org.$DOMAIN
     EnableNodeOUs: true
-    Template: {Count: $count, SANS: [localhost, 127.0.0.1]}
+    Template: {Count: 1, SANS: [localhost, 127.0.0.1]}
     Users: {Count: 1}
 YAML
   done
@@ -99,7 +148,7 @@ YAML
     echo "      Writers: {Type: Signature, Rule: \"OR('OrdererMSP.member')\"}"
     echo "      Admins: {Type: Signature, Rule: \"OR('OrdererMSP.admin')\"}"
     echo "    OrdererEndpoints: [127.0.0.1:$ORDERER_PORT]"
-    for org in "${ORGS[@]}" regulator; do
+    for org in "${ORGS[@]}"; do
       local m=${MSP[$org]}
       echo "  - &$m"
       echo "    Name: $m"
@@ -110,9 +159,7 @@ YAML
       echo "      Writers: {Type: Signature, Rule: \"OR('$m.admin', '$m.client')\"}"
       echo "      Admins: {Type: Signature, Rule: \"OR('$m.admin')\"}"
       echo "      Endorsement: {Type: Signature, Rule: \"OR('$m.peer')\"}"
-      if [ "$org" != regulator ]; then
-        echo "    AnchorPeers: [{Host: 127.0.0.1, Port: ${PEER_PORT[$org]}}]"
-      fi
+      echo "    AnchorPeers: [{Host: 127.0.0.1, Port: ${PEER_PORT[$org]}}]"
     done
     cat <<YAML
 Capabilities:
@@ -162,29 +209,34 @@ YAML
   } > "$NET/configtx.yaml"
   configtxgen -configPath "$NET" -profile GenovflAudit -channelID "$CHANNEL" -outputBlock "$NET/genesis.block" 2> "$NET/configtxgen.log" \
     || die "configtxgen failed: $NET/configtxgen.log"
-  step_done "4 organisations, orderer, genesis block"
+  step_done "4 organisations with a peer each, orderer, genesis block"
 }
 
 # --- processes ------------------------------------------------------------------------
 alive() { [ -f "$NET/pids/$1.pid" ] && kill -0 "$(cat "$NET/pids/$1.pid")" 2>/dev/null; }
 
-launch() { # name, command... (environment already exported by the caller's subshell)
-  local name=$1; shift
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+launch() { # name, port, command... (environment already exported by the caller's subshell)
+  local name=$1 port=$2; shift 2
   mkdir -p "$NET/pids" "$NET/logs"
   alive "$name" && return
+  port_open "$port" && die "$name cannot start: port $port is in use by another process (log: $NET/logs/$name.log)"
   nohup "$@" >> "$NET/logs/$name.log" 2>&1 &
   echo $! > "$NET/pids/$name.pid"
 }
 
-wait_port() { # port, what
+wait_port() { # port, process name
   for _ in $(seq 1 300); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { exec 3>&- 2>/dev/null || true; return; }
+    port_open "$1" && return
+    alive "$2" || die "$2 exited before opening port $1 (log: $NET/logs/$2.log)"
     sleep 0.2
   done
-  die "$2 did not open port $1 (log: $NET/logs)"
+  die "$2 did not open port $1 within 60 s (log: $NET/logs/$2.log)"
 }
 
 start_orderer() {
+  local mark=0; [ -f "$NET/logs/orderer.log" ] && mark=$(wc -l < "$NET/logs/orderer.log")
   local tls="$NET/crypto/ordererOrganizations/orderer.$DOMAIN/orderers/orderer.orderer.$DOMAIN"
   (
     export FABRIC_CFG_PATH; FABRIC_CFG_PATH=$(sampleconfig)
@@ -201,9 +253,21 @@ start_orderer() {
     export ORDERER_FILELEDGER_LOCATION="$NET/ledgers/orderer" ORDERER_CONSENSUS_WALDIR="$NET/ledgers/orderer/wal"
     export ORDERER_CONSENSUS_SNAPDIR="$NET/ledgers/orderer/snap" ORDERER_OPERATIONS_LISTENADDRESS=127.0.0.1:9443
     export ORDERER_METRICS_PROVIDER=disabled
-    launch orderer orderer
+    launch orderer $ORDERER_PORT orderer
   )
   wait_port $ORDERER_ADMIN_PORT orderer
+  [ -d "$NET/ledgers/orderer/wal/$CHANNEL" ] && wait_raft_leader "$mark"   # a channel it already serves
+  return 0
+}
+
+# A restarted orderer refuses transactions (SERVICE_UNAVAILABLE, no Raft leader) until its
+# single Raft node has elected itself: wait for that on the log written since `mark`.
+wait_raft_leader() { # mark: lines of the orderer log before this start
+  for _ in $(seq 1 150); do
+    tail -n +"$(( $1 + 1 ))" "$NET/logs/orderer.log" 2>/dev/null | grep -q "Raft leader changed: 0 -> " && return
+    sleep 0.2
+  done
+  die "the orderer elected no Raft leader within 30 s (log: $NET/logs/orderer.log)"
 }
 
 join_orderer() {
@@ -216,7 +280,8 @@ join_orderer() {
 }
 
 peer_env() { # org: environment of the peer CLI acting as the org's admin
-  local org=$1 dir="$NET/crypto/peerOrganizations/$org.$DOMAIN"
+  local org=$1
+  local dir="$NET/crypto/peerOrganizations/$org.$DOMAIN"
   export FABRIC_CFG_PATH; FABRIC_CFG_PATH=$(sampleconfig)
   export CORE_PEER_TLS_ENABLED=true CORE_PEER_LOCALMSPID=${MSP[$org]}
   export CORE_PEER_ADDRESS=127.0.0.1:${PEER_PORT[$org]}
@@ -241,9 +306,9 @@ start_peer() {
     export CORE_VM_ENDPOINT=""
     export CORE_CHAINCODE_EXTERNALBUILDERS="[{\"name\":\"ccaas_builder\",\"path\":\"$BIN/ccaas\",\"propagateEnvironment\":[\"HOME\"]}]"
     export CORE_PEER_GATEWAY_ENABLED=true
-    launch "peer-$org" peer node start
+    launch "peer-$org" "$port" peer node start
   )
-  wait_port "$port" "peer of $org"
+  wait_port "$port" "peer-$org"
 }
 
 join_peer() {
@@ -270,21 +335,27 @@ package_chaincode() { # org -> package file; one package per org: each points at
   echo "$work/$CHAINCODE-$org.tar.gz"
 }
 
+start_chaincode_server() { # org [--no-wait]: its chaincode server, for the package id its peer installed
+  local org=$1 directory="" party
+  for party in "${PARTIES[@]}"; do directory+="${NAME[$party]}=${MSP[$party]};"; done
+  (
+    export CHAINCODE_SERVER_ADDRESS=127.0.0.1:${CC_PORT[$org]} CORE_CHAINCODE_ID_NAME=$(cat "$NET/chaincode/$org/package-id")
+    export GENOVFL_AUDIT_ORGANISATIONS="$directory"
+    launch "chaincode-$org" "${CC_PORT[$org]}" java -Xmx256m -XX:+UseSerialGC -jar "$CC_JAR"
+  )
+  [ "${2:-}" = --no-wait ] || wait_port "${CC_PORT[$org]}" "chaincode-$org"
+}
+
 deploy_chaincode() {
   [ -f "$CC_JAR" ] || die "chaincode jar missing: build with mvn -pl fabric-audit/chaincode -am package"
-  local directory="" org
-  for org in "${ORGS[@]}"; do directory+="${NAME[$org]}=${MSP[$org]};"; done
+  local org
   local policy="OutOf(2, 'HospitalMSP.peer', 'LabMSP.peer', 'CoordinatorMSP.peer')"
   for org in "${ORGS[@]}"; do
     local pkg id
     pkg=$(package_chaincode "$org")
     id=$(peer_env "$org"; peer lifecycle chaincode calculatepackageid "$pkg")
     echo "$id" > "$NET/chaincode/$org/package-id"
-    (
-      export CHAINCODE_SERVER_ADDRESS=127.0.0.1:${CC_PORT[$org]} CORE_CHAINCODE_ID_NAME=$id
-      export GENOVFL_AUDIT_ORGANISATIONS="$directory"
-      launch "chaincode-$org" java -Xmx256m -XX:+UseSerialGC -jar "$CC_JAR"
-    )
+    start_chaincode_server "$org" --no-wait   # a JVM starts slowly: let the four start together
     ( peer_env "$org"
       peer lifecycle chaincode queryinstalled 2>/dev/null | grep -q "$id" \
         || peer lifecycle chaincode install "$pkg" >> "$NET/logs/lifecycle.log" 2>&1 \
@@ -302,20 +373,37 @@ deploy_chaincode() {
         >> "$NET/logs/lifecycle.log" 2>&1 || die "approval by $org failed: $NET/logs/lifecycle.log" )
   done
   local peers=()
-  for org in "${ORGS[@]}"; do
+  for org in "${PARTIES[@]}"; do
     peers+=(--peerAddresses 127.0.0.1:${PEER_PORT[$org]}
       --tlsRootCertFiles "$NET/crypto/peerOrganizations/$org.$DOMAIN/peers/peer0.$org.$DOMAIN/tls/ca.crt")
   done
   ( peer_env hospital
+    # The override names the hospital's peer; the commit goes to every organisation's peer.
+    unset CORE_PEER_TLS_SERVERHOSTOVERRIDE
     peer lifecycle chaincode commit "${common[@]}" "${peers[@]}" >> "$NET/logs/lifecycle.log" 2>&1 \
       || die "chaincode commit failed: $NET/logs/lifecycle.log" )
+}
+
+# Every peer answers a query through its own chaincode server before `up` returns.
+wait_chaincode_ready() {
+  local org
+  for org in "${ORGS[@]}"; do
+    wait_port "${CC_PORT[$org]}" "chaincode-$org"
+    ( peer_env "$org"
+      for _ in $(seq 1 60); do
+        peer chaincode query -C "$CHANNEL" -n "$CHAINCODE" -c '{"Args":["queryByType","PROJECT_CREATED"]}' \
+          > "$NET/logs/ready-$org.log" 2>&1 && exit 0
+        sleep 0.5
+      done
+      die "the chaincode does not answer through the peer of $org (logs: $NET/logs/ready-$org.log, $NET/logs/chaincode-$org.log)" )
+  done
 }
 
 write_connections() {
   mkdir -p "$NET/connections"
   local org
-  for org in "${ORGS[@]}" regulator; do
-    local via=$org; [ "$org" = regulator ] && via=hospital   # the regulator has no peer: it reads through the hospital's
+  for org in "${ORGS[@]}"; do
+    local via=$org   # every organisation, the regulator too, goes through its own peer
     local users="$NET/crypto/peerOrganizations/$org.$DOMAIN/users/User1@$org.$DOMAIN/msp"
     cat > "$NET/connections/connection-$org.properties" <<PROPS
 # Written by ./genovfl fabric up: how $org reaches channel $CHANNEL.
@@ -342,10 +430,11 @@ cmd_up() {
   step "Peers of ${ORGS[*]}"
   for org in "${ORGS[@]}"; do start_peer "$org"; done
   for org in "${ORGS[@]}"; do join_peer "$org"; done
-  step_done "3 peers joined"
+  step_done "${#ORGS[@]} peers joined"
   step "Audit chaincode as a service (endorsement: submitting organisation plus one other)"
   deploy_chaincode
-  step_done "chaincode $CHAINCODE committed"
+  wait_chaincode_ready
+  step_done "chaincode $CHAINCODE committed, answering on every peer"
   write_connections
   printf '==> fabric: up in %d s; connection files in %s\n' $(( ($(date +%s%N) - began) / 1000000000 )) "$NET/connections"
 }
@@ -368,22 +457,51 @@ cmd_status() {
   for f in "$NET"/pids/*.pid; do
     [ -e "$f" ] || continue
     any=1; name=$(basename "$f" .pid)
-    if alive "$name"; then printf '%-22s running (pid %s)\n' "$name" "$(cat "$f")"; else printf '%-22s STOPPED\n' "$name"; fi
+    if alive "$name"; then
+      printf '%-22s running (pid %s)%s\n' "$name" "$(cat "$f")" "$(channel_height "$name")"
+    else
+      printf '%-22s STOPPED (log: %s)\n' "$name" "$NET/logs/$name.log"
+    fi
   done
   [ $any = 1 ] || echo "no Fabric network started from $NET"
 }
 
+channel_height() { # process name -> ", height N on <channel>" for the orderer and the peers
+  local height=""
+  case "$1" in
+    orderer)
+      local tls="$NET/crypto/ordererOrganizations/orderer.$DOMAIN/orderers/orderer.orderer.$DOMAIN/tls"
+      height=$(osnadmin channel list -o 127.0.0.1:$ORDERER_ADMIN_PORT --ca-file "$tls/ca.crt" --client-cert "$tls/server.crt" \
+        --client-key "$tls/server.key" --channelID "$CHANNEL" 2>/dev/null | grep -o '"height": *[0-9]*' | grep -o '[0-9]*$') ;;
+    peer-*)
+      height=$(peer_env "${1#peer-}"; peer channel getinfo -c "$CHANNEL" 2>/dev/null | grep -o '"height":[0-9]*' | grep -o '[0-9]*$') ;;
+  esac
+  [ -n "$height" ] && printf ', height %s on %s' "$height" "$CHANNEL"
+}
+
 cmd_logs() { tail -n "${2:-50}" "$NET"/logs/"${1:-*}"*.log; }
 
-# For the outage test: stop or restart one organisation's peer, nothing else.
-cmd_peer() {
-  local org=${1:-} action=${2:-}
-  [ -n "${PEER_PORT[$org]:-}" ] || die "peer needs an organisation: ${ORGS[*]}"
+stop_process() { # name: SIGKILL, as a crash would
+  alive "$1" && kill -9 "$(cat "$NET/pids/$1.pid")"
+  while alive "$1"; do sleep 0.1; done
+  rm -f "$NET/pids/$1.pid"
+}
+
+# For the fault tests: stop (kill -9) or restart one process, nothing else.
+cmd_node() { # peer <org> | chaincode <org> | orderer, then stop|start
+  local kind=$1 org="" action
+  if [ "$kind" = orderer ]; then action=${2:-}; else org=${2:-}; action=${3:-}; fi
+  [ "$kind" = orderer ] || [ -n "${PEER_PORT[$org]:-}" ] || die "$kind needs an organisation: ${ORGS[*]}"
+  local name=$kind${org:+-$org}
   case "$action" in
-    stop) alive "peer-$org" && kill "$(cat "$NET/pids/peer-$org.pid")"
-          while alive "peer-$org"; do sleep 0.1; done; rm -f "$NET/pids/peer-$org.pid" ;;
-    start) start_peer "$org" ;;
-    *) die "peer $org stop|start" ;;
+    stop) stop_process "$name" ;;
+    start)
+      case "$kind" in
+        orderer) start_orderer ;;
+        peer) start_peer "$org" ;;
+        chaincode) start_chaincode_server "$org" ;;
+      esac ;;
+    *) die "$kind ${org:+$org }stop|start" ;;
   esac
 }
 
@@ -392,6 +510,6 @@ case "${1:-}" in
   down) shift; cmd_down "$@" ;;
   status) cmd_status ;;
   logs) shift; cmd_logs "$@" ;;
-  peer) shift; cmd_peer "$@" ;;
-  *) echo "usage: ./genovfl fabric up|down [--purge]|status|logs [name] [lines]|peer <org> stop|start" >&2; exit 2 ;;
+  peer|chaincode|orderer) cmd_node "$@" ;;
+  *) echo "usage: ./genovfl fabric up|down [--purge]|status|logs [name] [lines]|peer <org> stop|start|chaincode <org> stop|start|orderer stop|start" >&2; exit 2 ;;
 esac

@@ -106,15 +106,20 @@ class ChannelFabricIT {
             produced.add(event(project, HOSPITAL, i, AuditEventType.TRAINING_ROUND, String.format("%064x", i)));
         }
         // A relay in miniature: deliver in order, retry the same batch until it goes through.
+        // The peer stops once after 10 events and starts again after 3 refused attempts.
         int next = 0;
         int failures = 0;
+        boolean stopped = false;
+        boolean restarted = false;
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (next < produced.size() && System.nanoTime() < deadline) {
-            if (next == 10) {
+            if (next == 10 && !stopped) {
                 fabric("peer", "hospital", "stop");
+                stopped = true;
             }
-            if (next == 10 && failures >= 3) {
+            if (stopped && !restarted && failures >= 3) {
                 fabric("peer", "hospital", "start");
+                restarted = true;
             }
             List<AuditEvent> batch = produced.subList(next, Math.min(next + 5, produced.size()));
             try {

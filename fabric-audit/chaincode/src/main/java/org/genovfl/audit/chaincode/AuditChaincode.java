@@ -27,13 +27,14 @@ import org.genovfl.audit.AuditRefusedException;
  * <pre>
  * event/&lt;eventId&gt;                              the event (AuditEventJson)
  * seq/&lt;projectId&gt;/&lt;organisation&gt;              last sequence of that stream
- * project/&lt;projectId&gt;/&lt;millis&gt;/&lt;eventId&gt;      index by project, in time order
+ * project/&lt;projectId&gt;/&lt;millis&gt;/&lt;seq&gt;/&lt;eventId&gt;  index by project, in time then stream order
  * type/&lt;TYPE&gt;/&lt;millis&gt;/&lt;eventId&gt;             index by type
  * time/&lt;millis&gt;/&lt;eventId&gt;                     index by time
  * artifact/&lt;sha256&gt;/&lt;eventId&gt;                 index by artifact hash
  * </pre>
  * {@code millis} is the event time in epoch milliseconds, zero-padded to 15 digits so that
- * key order is time order.
+ * key order is time order; {@code seq} is the event's sequence zero-padded to 19 digits, so
+ * a party's events of one millisecond (a relay batch) keep their order.
  */
 final class AuditChaincode {
 
@@ -87,7 +88,8 @@ final class AuditChaincode {
             String millis = String.format(Locale.ROOT, "%015d", event.occurredAt().toEpochMilli());
             write(state, written, eventKey, AuditEventJson.toJson(event));
             write(state, written, sequenceKey, Long.toString(event.sequence()));
-            write(state, written, "project/" + event.projectId() + "/" + millis + "/" + event.eventId(), MARKER);
+            String sequence = String.format(Locale.ROOT, "%019d", event.sequence());
+            write(state, written, "project/" + event.projectId() + "/" + millis + "/" + sequence + "/" + event.eventId(), MARKER);
             write(state, written, "type/" + event.type() + "/" + millis + "/" + event.eventId(), MARKER);
             write(state, written, "time/" + millis + "/" + event.eventId(), MARKER);
             for (String hash : event.artifactHashes().values()) {
