@@ -118,6 +118,11 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
         }
     }
 
+    /** The chaincode as this identity sees it: for tests that must build a transaction the ledger never would. */
+    Contract contract() {
+        return contract;
+    }
+
     /** Submits the batch as one transaction; on a refusal, first records the events before the refused one. */
     @Override
     public void appendAll(List<AuditEvent> events) {

@@ -3,6 +3,8 @@ package org.genovfl.audit.fabric;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +21,10 @@ import org.genovfl.audit.AuditEventType;
 import org.genovfl.audit.AuditException;
 import org.genovfl.audit.AuditRefusal;
 import org.genovfl.audit.AuditRefusedException;
+import org.hyperledger.fabric.client.EndorseException;
+import org.hyperledger.fabric.client.Status;
+import org.hyperledger.fabric.client.SubmittedTransaction;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +45,8 @@ class ChannelFabricIT {
     static Path network;
     static FabricAuditLedger hospital;
     static FabricAuditLedger lab;
+    static FabricAuditLedger regulator;
+    static FabricConnection regulatorConnection;
 
     @BeforeAll
     static void connect() {
@@ -49,6 +57,8 @@ class ChannelFabricIT {
         assertThat(connections.resolve("connection-hospital.properties")).as("run ./genovfl fabric up").exists();
         hospital = FabricAuditLedger.connect(FabricConnection.fromProperties(connections.resolve("connection-hospital.properties")));
         lab = FabricAuditLedger.connect(FabricConnection.fromProperties(connections.resolve("connection-lab.properties")));
+        regulatorConnection = FabricConnection.fromProperties(connections.resolve("connection-regulator.properties"));
+        regulator = FabricAuditLedger.connect(regulatorConnection);
     }
 
     @AfterAll
@@ -58,6 +68,9 @@ class ChannelFabricIT {
         }
         if (lab != null) {
             lab.close();
+        }
+        if (regulator != null) {
+            regulator.close();
         }
     }
 
@@ -96,6 +109,55 @@ class ChannelFabricIT {
         hospital.append(created);
         hospital.appendAll(List.of(created, created));
         assertThat(hospital.byProject(project)).containsExactly(created);
+    }
+
+    @Test
+    void aRecordedEventCannotBeRewrittenNorDeletedByAnyOrganisation() throws Exception {
+        AuditEvent released = event(UUID.randomUUID(), HOSPITAL, 1, AuditEventType.MODEL_RELEASED, "d".repeat(64));
+        hospital.append(released);
+        AuditEvent rewritten = new AuditEvent(released.eventId(), released.projectId(), 1, released.type(),
+                HOSPITAL, released.occurredAt(), released.artifactHashes(), new TreeMap<>(Map.of("count", "285")));
+        assertThatThrownBy(() -> hospital.append(rewritten)).isInstanceOfSatisfying(AuditRefusedException.class,
+                e -> assertThat(e.refusal()).isEqualTo(AuditRefusal.EVENT_ID_CONFLICT));
+        assertThatThrownBy(() -> lab.append(rewritten)).isInstanceOfSatisfying(AuditRefusedException.class,
+                e -> assertThat(e.refusal()).isEqualTo(AuditRefusal.WRONG_ORGANISATION));
+        // The contract offers no transaction that changes or removes a record: appendEvents is its only write.
+        assertThat(submitTransactions(hospital.contract().evaluateTransaction("org.hyperledger.fabric:GetMetadata")))
+                .containsExactly("appendEvents");
+        assertThatThrownBy(() -> hospital.contract().submitTransaction("deleteEvent", released.eventId().toString()))
+                .isInstanceOf(EndorseException.class);
+        assertThat(regulator.byProject(released.projectId())).containsExactly(released);
+    }
+
+    @Test
+    void theRegulatorReadsThroughItsOwnPeerAndCannotWrite() {
+        assertThat(regulatorConnection.peerEndpoint()).isEqualTo("127.0.0.1:10051");
+        assertThat(regulatorConnection.mspId()).isEqualTo("RegulatorMSP");
+        AuditEvent created = event(UUID.randomUUID(), HOSPITAL, 1, AuditEventType.PROJECT_CREATED, "e".repeat(64));
+        hospital.append(created);
+        assertThat(regulator.byProject(created.projectId())).containsExactly(created);
+        assertThat(regulator.byArtifactHash("e".repeat(64))).contains(created);
+        AuditEvent inTheHospitalsName = event(UUID.randomUUID(), HOSPITAL, 1, AuditEventType.MODEL_RELEASED,
+                "f".repeat(64));
+        assertThatThrownBy(() -> regulator.append(inTheHospitalsName)).isInstanceOfSatisfying(
+                AuditRefusedException.class, e -> assertThat(e.refusal()).isEqualTo(AuditRefusal.WRONG_ORGANISATION));
+        assertThat(hospital.byProject(inTheHospitalsName.projectId())).isEmpty();
+    }
+
+    @Test
+    void anEventEndorsedByOneOrganisationAloneIsNotCommitted() throws Exception {
+        AuditEvent alone = event(UUID.randomUUID(), HOSPITAL, 1, AuditEventType.PROJECT_CREATED, "1".repeat(64));
+        // The gateway would ask a second organisation; this proposal asks the hospital's peer only.
+        SubmittedTransaction submitted = hospital.contract().newProposal("appendEvents")
+                .addArguments("[" + AuditEventJson.toJson(alone) + "]")
+                .setEndorsingOrganizations("HospitalMSP")
+                .build().endorse().submitAsync();
+        Status status = submitted.getStatus();
+        assertThat(status.isSuccessful()).isFalse();
+        assertThat(status.getCode()).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertThat(hospital.byProject(alone.projectId())).isEmpty();
+        hospital.append(alone);   // endorsed as the policy asks, the same event commits
+        assertThat(regulator.byProject(alone.projectId())).containsExactly(alone);
     }
 
     @Test
@@ -145,6 +207,21 @@ class ChannelFabricIT {
                 assertThat(payload).doesNotContain(identifier);
             }
         }
+    }
+
+    /** Names of the transactions that the contract metadata tags SUBMIT (may write to the world state). */
+    private static List<String> submitTransactions(byte[] metadata) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (JsonNode contract : new ObjectMapper().readTree(metadata).path("contracts")) {
+            for (JsonNode transaction : contract.path("transactions")) {
+                for (JsonNode tag : transaction.path("tags")) {
+                    if (tag.asText().equals("SUBMIT")) {
+                        names.add(transaction.path("name").asText());
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     private static void fabric(String... arguments) throws Exception {
