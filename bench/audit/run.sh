@@ -1,29 +1,67 @@
 #!/usr/bin/env bash
 # Audit benchmark (not a test): steps commit events to the transactional outbox, the relay
 # delivers them in batches (default settings: every 200 ms, up to 200 events) to the ledger.
-#   bench/audit/run.sh                    embedded ledger (hash chain in the party's PostgreSQL)
-#   bench/audit/run.sh --fabric [file]    Fabric channel (after ./genovfl fabric up); file defaults
-#                                         to the hospital's connection file
-# Writes bench/results/audit-<ledger>.json and bench/results/audit.md. Needs the party-service
-# jar (./genovfl builds it; or mvn -pl party-service -am package -DskipTests); GENOVFL_JAR overrides.
+# Both ledgers side by side, in one run:
+#   bench/audit/run.sh                    the embedded ledger (hash chain in the party's PostgreSQL),
+#                                         then the Fabric channel through the hospital's peer; brings
+#                                         the network up (and down after) unless it already runs
+#   bench/audit/run.sh --embedded-only    only the embedded ledger
+# For Fabric it also samples the CPU time and peak RSS of every Fabric process (orderer, peers,
+# chaincode servers) from /proc while the benchmark runs.
+# Writes bench/results/audit-<ledger>.json, audit-fabric-processes.json and bench/results/audit.md.
+# Needs the party-service jar (./genovfl builds it; or mvn -pl party-service -am package -DskipTests);
+# GENOVFL_JAR overrides.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/bench/common/driver.sh"
-mode=embedded; extra=()
-if [ "${1:-}" = "--fabric" ]; then
-  mode=fabric
-  extra=("${2:-${GENOVFL_FABRIC_DIR:-$root/.genovfl/fabric}/connections/connection-hospital.properties}")
-  [ -f "${extra[0]}" ] || { echo "no Fabric connection file ${extra[0]}: run ./genovfl fabric up" >&2; exit 1; }
-fi
+fabric_sh="$root/fabric-audit/network/fabric.sh"
+net=${GENOVFL_FABRIC_DIR:-$root/.genovfl/fabric}
 jar=$(bench_jar "$root")
 results="$root/bench/results"
 work=$(mktemp -d "${TMPDIR:-/tmp}/genovfl-audit-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$results" "$work/classes"
+mkdir -p "$results" "$work/classes" "$work/embedded" "$work/fabric"
 
 bench_compile "$jar" "$work" "$root/bench/audit/AuditBench.java"
-java -Xmx1g -cp "$work/classes:$cp" AuditBench "$work" "$results" "$mode" "${extra[@]}" > "$work/out.json"
-cat "$work/out.json"
+java -Xmx1g -cp "$work/classes:$cp" AuditBench "$work/embedded" "$results" embedded > "$work/embedded.json"
+cat "$work/embedded.json"
+
+# CPU seconds (user+system, children included) and peak RSS (VmHWM) of each Fabric process.
+fabric_usage() {
+  local f pid name
+  for f in "$net"/pids/*.pid; do
+    pid=$(cat "$f"); name=$(basename "$f" .pid)
+    [ -r "/proc/$pid/stat" ] || continue
+    awk -v n="$name" -v hz="$(getconf CLK_TCK)" -v rss="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")" \
+      '{ printf "%s %.2f %d\n", n, ($14 + $15 + $16 + $17) / hz, rss }' "/proc/$pid/stat"
+  done
+}
+
+if [ "${1:-}" != "--embedded-only" ]; then
+  started_here=0
+  if ! "$fabric_sh" status 2>/dev/null | grep -q '^peer-hospital .*running'; then
+    "$fabric_sh" up; started_here=1
+  fi
+  [ $started_here = 0 ] || trap '"$fabric_sh" down; rm -rf "$work"' EXIT
+  fabric_usage > "$work/usage-before.txt"
+  began=$(date +%s.%N)
+  java -Xmx1g -cp "$work/classes:$cp" AuditBench "$work/fabric" "$results" fabric \
+    "$net/connections/connection-hospital.properties" > "$work/fabric.json"
+  ended=$(date +%s.%N)
+  fabric_usage > "$work/usage-after.txt"
+  cat "$work/fabric.json"
+  python3 - "$work/usage-before.txt" "$work/usage-after.txt" "$began" "$ended" "$results/audit-fabric-processes.json" <<'PY'
+import json, sys
+before = {l.split()[0]: float(l.split()[1]) for l in open(sys.argv[1]) if l.strip()}
+rows, wall = [], float(sys.argv[4]) - float(sys.argv[3])
+for line in open(sys.argv[2]):
+    name, cpu, rss = line.split()
+    used = float(cpu) - before.get(name, 0.0)
+    rows.append({"process": name, "cpuSeconds": round(used, 1), "cpuPercentOfOneCore": round(100 * used / wall, 1),
+                 "peakRssMiB": round(int(rss) / 1024, 1)})
+json.dump({"wallSeconds": round(wall, 1), "processes": rows}, open(sys.argv[5], "w"), indent=2)
+PY
+fi
 
 {
   echo "| ledger | load | events | commit latency p50 (ms) | p95 (ms) | max (ms) | delivered events/s |"
@@ -41,6 +79,21 @@ d = r["backlogDrain"]
 print(f"| {r['ledger']} | backlog drain (relay batches of {r['relayBatchSize']}) | {d['events']:,} | | | | {d['deliveredEventsPerSecond']} |")
 PY
   done
+  if [ -f "$results/audit-fabric-processes.json" ]; then
+    echo
+    echo "Fabric processes while the Fabric benchmark ran:"
+    echo
+    echo "| process | CPU (s) | CPU (% of one core) | peak RSS (MiB) |"
+    echo "| --- | ---: | ---: | ---: |"
+    python3 - "$results/audit-fabric-processes.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for p in sorted(r["processes"], key=lambda p: p["process"]):
+    print(f"| {p['process']} | {p['cpuSeconds']} | {p['cpuPercentOfOneCore']} | {p['peakRssMiB']} |")
+print(f"| all, over {r['wallSeconds']} s | {round(sum(p['cpuSeconds'] for p in r['processes']), 1)} | "
+      f"{round(sum(p['cpuPercentOfOneCore'] for p in r['processes']), 1)} | {round(sum(p['peakRssMiB'] for p in r['processes']), 1)} |")
+PY
+  fi
   echo
   echo "Relay: every 200 ms, batches of up to 200 events. Latency: step commit to event recorded on"
   echo "the ledger. Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); $(date -u +%Y-%m-%d)."

@@ -65,12 +65,26 @@ final class ThreePartyNetwork implements AutoCloseable {
      * the hospital and the coordinator.
      */
     static ThreePartyNetwork start(Path directory, List<String> extraLabs) {
+        return start(directory, extraLabs, Map.of());
+    }
+
+    /** The three parties, each configured with {@code settings} on top of the demo's configuration. */
+    static ThreePartyNetwork start(Path directory, Map<String, String> settings) {
+        return start(directory, List.of(), settings);
+    }
+
+    private static ThreePartyNetwork start(Path directory, List<String> extraLabs, Map<String, String> settings) {
         Map<PartyRole, Integer> ports = new EnumMap<>(PartyRole.class);
         for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
             ports.put(role, freePort());
         }
         ThreePartyNetwork started = new ThreePartyNetwork(DemoNetwork.openOrCreate(directory, ports));
         try {
+            for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
+                Properties configuration = load(started.network.propertiesFile(role));
+                settings.forEach(configuration::setProperty);
+                store(configuration, started.network.propertiesFile(role));
+            }
             for (int i = 0; i < extraLabs.size(); i++) {
                 started.configureExtraLab(extraLabs.get(i), i);
             }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +41,7 @@ class ChannelFabricIT {
     static final List<String> PATIENT_IDENTIFIERS = List.of("BB-000123", "NHS-943-476-5919", "Jane Doe");
     static final Instant STARTED = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-    static Path network;
+    static LocalFabricNetwork network;
     static FabricAuditLedger hospital;
     static FabricAuditLedger lab;
     static FabricAuditLedger regulator;
@@ -50,14 +49,10 @@ class ChannelFabricIT {
 
     @BeforeAll
     static void connect() {
-        String dir = System.getProperty("genovfl.fabric.dir");
-        assertThat(dir).as("system property genovfl.fabric.dir (./genovfl test --fabric sets it)").isNotBlank();
-        network = Path.of(dir);
-        Path connections = network.resolve("connections");
-        assertThat(connections.resolve("connection-hospital.properties")).as("run ./genovfl fabric up").exists();
-        hospital = FabricAuditLedger.connect(FabricConnection.fromProperties(connections.resolve("connection-hospital.properties")));
-        lab = FabricAuditLedger.connect(FabricConnection.fromProperties(connections.resolve("connection-lab.properties")));
-        regulatorConnection = FabricConnection.fromProperties(connections.resolve("connection-regulator.properties"));
+        network = LocalFabricNetwork.fromSystemProperty(Path.of("network/fabric.sh"));
+        hospital = network.connect("hospital");
+        lab = network.connect("lab");
+        regulatorConnection = network.connection("regulator");
         regulator = FabricAuditLedger.connect(regulatorConnection);
     }
 
@@ -225,11 +220,6 @@ class ChannelFabricIT {
     }
 
     private static void fabric(String... arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", Path.of("network/fabric.sh").toAbsolutePath().toString()));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).inheritIO()
-                .redirectErrorStream(true).start();
-        assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
-        assertThat(Files.exists(network)).isTrue();
+        network.run(arguments);
     }
 }
