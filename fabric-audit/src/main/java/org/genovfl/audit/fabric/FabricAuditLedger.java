@@ -3,6 +3,7 @@ package org.genovfl.audit.fabric;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -38,6 +39,9 @@ import org.hyperledger.fabric.client.EndorseException;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayException;
 import org.hyperledger.fabric.client.Hash;
+import org.hyperledger.fabric.client.Network;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockchainInfo;
 import org.hyperledger.fabric.client.SubmitException;
 import org.hyperledger.fabric.client.identity.Identities;
 import org.hyperledger.fabric.client.identity.Signers;
@@ -71,10 +75,12 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
     private final ManagedChannel channel;
     private final Gateway gateway;
     private final Contract contract;
+    private final Network network;
 
-    private FabricAuditLedger(ManagedChannel channel, Gateway gateway, Contract contract) {
+    private FabricAuditLedger(ManagedChannel channel, Gateway gateway, Network network, Contract contract) {
         this.channel = channel;
         this.gateway = gateway;
+        this.network = network;
         this.contract = contract;
     }
 
@@ -110,11 +116,31 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
                         .commitStatusOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
                         .connect();
             }
-            return new FabricAuditLedger(channel, gateway,
-                    gateway.getNetwork(connection.channel()).getContract(connection.chaincode()));
+            Network network = gateway.getNetwork(connection.channel());
+            return new FabricAuditLedger(channel, gateway, network, network.getContract(connection.chaincode()));
         } catch (IOException | CertificateException | InvalidKeyException e) {
             throw new IllegalArgumentException("cannot read the Fabric identity or TLS root certificate: "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** How many blocks the channel holds, as this identity's peer sees it (system chaincode qscc). */
+    long channelHeight() {
+        try {
+            return BlockchainInfo.parseFrom(network.getContract("qscc")
+                    .evaluateTransaction("GetChainInfo", network.getName())).getHeight();
+        } catch (GatewayException | InvalidProtocolBufferException e) {
+            throw new AuditException("Fabric query of the channel height failed: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Block {@code number} of the channel, as this identity's peer stores it. */
+    Block block(long number) {
+        try {
+            return Block.parseFrom(network.getContract("qscc")
+                    .evaluateTransaction("GetBlockByNumber", network.getName(), Long.toString(number)));
+        } catch (GatewayException | InvalidProtocolBufferException e) {
+            throw new AuditException("Fabric query of block " + number + " failed: " + e.getMessage(), null, e);
         }
     }
 

@@ -156,6 +156,23 @@ class ChannelFabricIT {
     }
 
     @Test
+    void theRegulatorsPeerShowsOneIntactTrailWithBlockTransactionAndEndorsingOrganisations() {
+        AuditEvent created = event(UUID.randomUUID(), LAB, 1, AuditEventType.PROJECT_CREATED, "2".repeat(64));
+        lab.append(created);
+        ChannelTrail trail = ChannelTrail.read(regulator, "genovfl-audit",
+                java.util.Set.of("HospitalMSP", "LabMSP", "CoordinatorMSP"));
+        assertThat(trail.integrity().problems()).isEmpty();
+        assertThat(trail.integrity().blocks()).isGreaterThan(1);
+        ChannelTrail.Entry entry = trail.entries().stream().filter(e -> e.events().contains(created)).findFirst()
+                .orElseThrow();
+        assertThat(entry.blockNumber()).isPositive();
+        assertThat(entry.transactionId()).matches("[0-9a-f]{64}");
+        assertThat(entry.endorsingOrganisations()).contains("LabMSP").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(entry.orderedAt()).isBetween(created.occurredAt().minusSeconds(5), Instant.now());
+        assertThat(trail.events()).doesNotHaveDuplicates();
+    }
+
+    @Test
     void stoppingThePeerWhileEventsAreProducedLosesNothingAndDuplicatesNothing() throws Exception {
         UUID project = UUID.randomUUID();
         List<AuditEvent> produced = new ArrayList<>();
