@@ -9,15 +9,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.genovfl.audit.AuditEvent;
+import org.genovfl.audit.AuditEventJson;
+import org.genovfl.audit.fabric.ChannelTrail;
 import org.genovfl.audit.fabric.FabricAuditLedger;
 import org.genovfl.audit.fabric.LocalFabricNetwork;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.demo.DemoNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,6 +35,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * yet, and in the end every party's events are on the channel once, in the party's order.
  * Fails, never skips, when the network is absent.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FabricAuditNetworkIT {
 
     @TempDir
@@ -68,6 +75,7 @@ class FabricAuditNetworkIT {
     }
 
     @Test
+    @Order(1)
     void trainingOutlivesOrdererPeerChaincodeAndServiceFailuresAndEveryEventReachesTheChannelOnceInOrder()
             throws Exception {
         UUID run = cohort.startRun(parties, TrainingNetworkIT.CONFIG);
@@ -106,6 +114,25 @@ class FabricAuditNetworkIT {
         }
         assertThat(db(PartyRole.HOSPITAL).sql("SELECT count(*) FROM audit_outbox WHERE project_id = ?")
                 .param(cohort.project).query(Long.class).single()).as("the hospital recorded the run").isPositive();
+    }
+
+    /** After the training run, so the channel holds its events too. */
+    @Test
+    @Order(2)
+    void noPayloadOnTheWholeChannelNamesAPatientOfAnyParty() {
+        ChannelTrail trail = ChannelTrail.read(regulator, "genovfl-audit", Set.of("HospitalMSP", "LabMSP", "CoordinatorMSP"));
+        assertThat(trail.integrity().problems()).as("channel integrity").isEmpty();
+        List<String> payloads = trail.events().stream().map(AuditEventJson::toJson).toList();
+        assertThat(payloads).as("events on the channel").isNotEmpty();
+        for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB)) {
+            Set<String> identifiers = PersonalDataScan.identifiers(db(role));
+            assertThat(identifiers).as(role + "'s patient identifiers to look for").isNotEmpty();
+            for (String payload : payloads) {
+                for (String identifier : identifiers) {
+                    assertThat(payload).as("channel payload vs a patient identifier of " + role).doesNotContain(identifier);
+                }
+            }
+        }
     }
 
     private static long undelivered(PartyRole role) {

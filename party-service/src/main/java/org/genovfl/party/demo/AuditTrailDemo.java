@@ -9,6 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.genovfl.audit.fabric.ChannelTrail;
+import org.genovfl.audit.fabric.FabricAuditLedger;
+import org.genovfl.audit.fabric.FabricConnection;
 import org.genovfl.party.config.PartyRole;
 
 /**
@@ -19,6 +22,8 @@ import org.genovfl.party.config.PartyRole;
 final class AuditTrailDemo {
 
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
+    /** The organisations whose endorsements the channel's policy counts (docs/fabric.md). */
+    private static final java.util.Set<String> PARTY_MSPS = java.util.Set.of("HospitalMSP", "LabMSP", "CoordinatorMSP");
 
     private final DemoNetwork network;
     private final HttpClient http;
@@ -111,6 +116,9 @@ final class AuditTrailDemo {
             console.line("no model released yet; artifact %s is %s", newestArtifact,
                     verified ? "FOUND on the ledger" : "NOT on the ledger");
         }
+        if (shared) {
+            verified &= showChannelTrail(releasedFile);
+        }
         for (PartyRole role : shared ? java.util.List.<PartyRole>of() : DemoNetwork.ORGANISATIONS.keySet()) {
             JsonNode chain = get(role, "/api/audit/ledger-verification");
             console.line("%-11s embedded hash chain %s (%d entries)", role,
@@ -120,6 +128,72 @@ final class AuditTrailDemo {
         }
         console.done();
         return verified;
+    }
+
+    /**
+     * On Fabric, the regulator reads the whole channel through its own peer: one trail of every
+     * party's events with block, transaction, endorsing organisations and time; the released
+     * model looked up in it; and the channel's integrity (hash links, endorsements).
+     */
+    private boolean showChannelTrail(Path releasedFile) throws IOException {
+        String directory = System.getenv("GENOVFL_AUDIT_FABRIC_CONNECTIONDIRECTORY");
+        if (directory == null) {
+            console.line("regulator's peer: GENOVFL_AUDIT_FABRIC_CONNECTIONDIRECTORY is not set");
+            return false;
+        }
+        FabricConnection connection = FabricConnection.fromProperties(
+                Path.of(directory, "connection-regulator.properties"));
+        try (FabricAuditLedger regulator = FabricAuditLedger.connect(connection)) {
+            ChannelTrail trail = ChannelTrail.read(regulator, connection.chaincode(), PARTY_MSPS);
+            console.line("channel-wide trail through the regulator's own peer %s (%s):", connection.peerEndpoint(),
+                    connection.mspId());
+            console.line("  %6s  %-12s  %-24s  %-29s  %s", "block", "transaction", "ordered at", "endorsed by",
+                    "events");
+            String previousTypes = null;
+            int sameTypes = 0;
+            for (ChannelTrail.Entry entry : trail.entries()) {
+                String types = entry.events().stream().map(e -> e.type() + " by " + e.actingOrganisation())
+                        .distinct().collect(java.util.stream.Collectors.joining(", "));
+                sameTypes = types.equals(previousTypes) ? sameTypes + 1 : 0;
+                previousTypes = types;
+                if (sameTypes < 2) {
+                    console.line("  %6d  %-12s  %-24s  %-29s  %d: %s", entry.blockNumber(),
+                            entry.transactionId().substring(0, 12) + "…", entry.orderedAt(),
+                            String.join(",", entry.endorsingOrganisations()), entry.events().size(), types);
+                } else if (sameTypes == 2) {
+                    console.line("  ...     further transactions of the same kind");
+                }
+            }
+            boolean found = true;
+            if (releasedFile != null) {
+                String sha256 = sha256(releasedFile);
+                java.util.Optional<ChannelTrail.Entry> holder = trail.entries().stream()
+                        .filter(e -> e.events().stream().anyMatch(ev -> ev.artifactHashes().containsValue(sha256)))
+                        .findFirst();
+                found = holder.isPresent();
+                console.line("released model %s: SHA-256 %s %s", releasedFile.getFileName(), sha256, holder
+                        .map(e -> "on the channel in block " + e.blockNumber() + ", transaction "
+                                + e.transactionId().substring(0, 12) + "…, endorsed by "
+                                + String.join(" and ", e.endorsingOrganisations()))
+                        .orElse("NOT on the channel"));
+            }
+            ChannelTrail.Integrity integrity = trail.integrity();
+            console.line("channel integrity: %d blocks, %d transactions (%d invalidated by the peers, recording "
+                    + "nothing): %s", integrity.blocks(), integrity.transactions(), integrity.invalidated(),
+                    integrity.intact() ? "every block's data hash and link to the previous block hold, every "
+                            + "endorsement signature verifies, every event was endorsed by two organisations"
+                            : "BROKEN: " + String.join("; ", integrity.problems()));
+            return found && integrity.intact();
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(java.nio.file.Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private boolean awaitDelivered(PartyRole role) throws IOException, InterruptedException {
