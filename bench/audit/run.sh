@@ -6,6 +6,7 @@
 #                                         then the Fabric channel through the hospital's peer; brings
 #                                         the network up (and down after) unless it already runs
 #   bench/audit/run.sh --embedded-only    only the embedded ledger
+#   bench/audit/run.sh --fabric-only      only the Fabric channel (the table keeps the last embedded figures)
 # For Fabric it also samples the CPU time and peak RSS of every Fabric process (orderer, peers,
 # chaincode servers) from /proc while the benchmark runs.
 # Writes bench/results/audit-<ledger>.json, audit-fabric-processes.json and bench/results/audit.md.
@@ -23,8 +24,10 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$results" "$work/classes" "$work/embedded" "$work/fabric"
 
 bench_compile "$jar" "$work" "$root/bench/audit/AuditBench.java"
-java -Xmx1g -cp "$work/classes:$cp" AuditBench "$work/embedded" "$results" embedded > "$work/embedded.json"
-cat "$work/embedded.json"
+if [ "${1:-}" != "--fabric-only" ]; then
+  java -Xmx1g -cp "$work/classes:$cp" AuditBench "$work/embedded" "$results" embedded > "$work/embedded.json"
+  cat "$work/embedded.json"
+fi
 
 # CPU seconds (user+system, children included) and peak RSS (VmHWM) of each Fabric process.
 fabric_usage() {
@@ -39,7 +42,8 @@ fabric_usage() {
 
 if [ "${1:-}" != "--embedded-only" ]; then
   started_here=0
-  if ! "$fabric_sh" status 2>/dev/null | grep -q '^peer-hospital .*running'; then
+  "$fabric_sh" status > "$work/status.txt" 2>/dev/null || true   # not in a pipe: grep -q would cut it short
+  if ! grep -q '^peer-hospital .*running' "$work/status.txt"; then
     "$fabric_sh" up; started_here=1
   fi
   [ $started_here = 0 ] || trap '"$fabric_sh" down; rm -rf "$work"' EXIT

@@ -56,6 +56,8 @@ build_binaries() {
     stamp="source-sha256 $(source_hash "$source")"
   else
     stamp="go-install $FABRIC_COMMIT"
+    # Without a source to compare with, binaries built earlier (from any source) are the ones to use.
+    if binaries_present; then step_done "cached ($(cat "$BIN/.stamp" 2>/dev/null))"; return; fi
   fi
   if binaries_present && [ "$(cat "$BIN/.stamp" 2>/dev/null)" = "$stamp" ]; then
     step_done "cached"; return
