@@ -462,13 +462,13 @@ class TrainingNetworkIT {
         JsonNode run = awaitFinished(cohort.startRun(parties, diverging));
         assertThat(run.get("status").asText()).as(run.toString()).isEqualTo("FAILED");
         assertThat(run.get("error").asText()).startsWith("diverged");
-        assertThat(run.get("test").isNull()).isTrue();
+        assertThat(run.hasNonNull("test")).isFalse();
         UUID runId = UUID.fromString(run.get("runId").asText());
         for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB)) {
             JsonNode own = view(role, runId, "admin");
             assertThat(own.get("status").asText()).as(role.name()).isEqualTo("FAILED");
             assertThat(own.get("stopReason").asText()).as(role.name()).startsWith("diverged");
-            assertThat(own.get("coefficients").isNull()).as(role.name()).isTrue();
+            assertThat(own.hasNonNull("coefficients")).as(role.name()).isFalse();
             assertThat(auditCount(role, "MODEL_RELEASED", runId)).as(role.name()).isZero();
         }
     }

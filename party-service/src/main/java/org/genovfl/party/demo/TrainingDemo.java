@@ -95,7 +95,9 @@ final class TrainingDemo {
             console.line("  calibration: intercept %.3f, slope %.3f (ideal 0 and 1); references on the same rows: "
                     + "prevalence only log-loss %.4f, the hospital's columns alone AUC %s",
                     test.path("calibrationIntercept").asDouble(), test.path("calibrationSlope").asDouble(),
-                    test.path("prevalenceLogLoss").asDouble(), test.path("clinicalOnlyAuc").asText());
+                    test.path("prevalenceLogLoss").asDouble(), test.path("clinicalOnlyAuc").isNumber()
+                            ? String.format(java.util.Locale.ROOT, "%.4f", test.path("clinicalOnlyAuc").asDouble())
+                            : "n/a");
         }
         console.line("each party keeps its own coefficients; the coordinator's record holds their hashes (%s)",
                 run.path("modelSha256").asText());
