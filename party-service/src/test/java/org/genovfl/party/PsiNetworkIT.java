@@ -203,6 +203,20 @@ class PsiNetworkIT {
         seed(PartyRole.HOSPITAL, "K", 9000, 9010, "NAME_AND_BIRTH_DATE", i -> "Kim P" + i + "|1970-01-31");
         seedPatient(PartyRole.HOSPITAL, "K-9010", "NAME_AND_BIRTH_DATE", "Kim P9010|1970-01-31", false); // never consented
         seed(PartyRole.LAB, "KL", 9000, 9012, "NAME_AND_BIRTH_DATE", i -> "p" + i + ", KIM|1970-01-31");
+        // A study needs a case with the label, a value of its clinical feature and a variant its
+        // region matches, or every party refuses it before storing it (422).
+        db(PartyRole.HOSPITAL).sql("INSERT INTO clinical_condition (patient_id, code_system, code, clinical_status) "
+                + "SELECT id, 'http://snomed.info/sct', '254837009', 'active' FROM patient WHERE local_id = 'K-9001'")
+                .update();
+        db(PartyRole.HOSPITAL).sql("INSERT INTO clinical_observation (patient_id, code_system, code, value_numeric, "
+                + "effective_at) SELECT id, 'http://loinc.org', '39156-5', 24.5, now() FROM patient WHERE local_id = 'K-9001'")
+                .update();
+        UUID dataset = UUID.randomUUID();
+        db(PartyRole.LAB).sql("INSERT INTO genotype_dataset (id, name, sample_count, variant_count, status) "
+                + "VALUES (?, 'consent study', 0, 1, 'READY')").param(dataset).update();
+        db(PartyRole.LAB).sql("INSERT INTO genotype_variant (dataset_id, variant_index, chrom, pos, variant_id, ref, alt, "
+                + "dosages) VALUES (?, 0, '20', 1100000, 'rs9000001', 'A', 'G', ?)").param(dataset).param(new byte[0])
+                .update();
         String spec = """
                 {"name": "Consent study", "linkageIdType": "NAME_AND_BIRTH_DATE", "hospital": "%s", "labs": ["%s"],
                  "label": {"system": "http://snomed.info/sct", "code": "254837009"}, "consentRequired": true,

@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The split of an aligned cohort into training and validation rows, and the batches of
- * each epoch. Every party derives the same split from the shared seed and the cohort size
+ * The split of an aligned cohort into training, validation and test rows, and the batches
+ * of each epoch. Validation rows decide early stopping and the released epoch; test rows
+ * are used once, to measure the released model. Every party derives the same split from the shared seed and the cohort size
  * alone (SplittableRandom's SplitMix64 is specified, so the result is the same on every
  * JVM), without exchanging a message.
  */
@@ -13,32 +14,41 @@ public final class CohortSplit {
 
     private final int[] training;
     private final int[] validation;
+    private final int[] test;
     private final long seed;
     private final int batchSize;
 
-    private CohortSplit(int[] training, int[] validation, long seed, int batchSize) {
+    private CohortSplit(int[] training, int[] validation, int[] test, long seed, int batchSize) {
         this.training = training;
         this.validation = validation;
+        this.test = test;
         this.seed = seed;
         this.batchSize = batchSize;
     }
 
     /**
      * @param cohortSize rows of the aligned cohort (row i is the same patient at every party)
-     * @throws IllegalArgumentException if either split would be empty
+     * @throws IllegalArgumentException if the training or validation rows would be empty, or
+     *     the test rows although the configuration asks for some
      */
     public static CohortSplit of(int cohortSize, TrainingConfig config) {
         int validationSize = (int) Math.round(cohortSize * config.validationFraction());
-        if (validationSize < 1 || validationSize >= cohortSize) {
-            throw new IllegalArgumentException("cohort of " + cohortSize + " is too small to split with fraction "
-                    + config.validationFraction());
+        int testSize = (int) Math.round(cohortSize * config.testFraction());
+        if (validationSize < 1 || (config.testFraction() > 0 && testSize < 1)
+                || validationSize + testSize >= cohortSize) {
+            throw new IllegalArgumentException("cohort of " + cohortSize + " is too small to split with validation "
+                    + "fraction " + config.validationFraction() + " and test fraction " + config.testFraction());
         }
+        // Validation rows come first in the shuffled order, as they did before test rows
+        // existed, so a seed keeps its validation rows; test rows follow.
         int[] rows = shuffled(identity(cohortSize), new SplittableRandom(config.seed()));
         int[] validation = Arrays.copyOfRange(rows, 0, validationSize);
-        int[] training = Arrays.copyOfRange(rows, validationSize, cohortSize);
+        int[] test = Arrays.copyOfRange(rows, validationSize, validationSize + testSize);
+        int[] training = Arrays.copyOfRange(rows, validationSize + testSize, cohortSize);
         Arrays.sort(validation);
+        Arrays.sort(test);
         Arrays.sort(training);
-        return new CohortSplit(training, validation, config.seed(), config.batchSize());
+        return new CohortSplit(training, validation, test, config.seed(), config.batchSize());
     }
 
     public int[] training() {
@@ -47,6 +57,11 @@ public final class CohortSplit {
 
     public int[] validation() {
         return validation.clone();
+    }
+
+    /** Rows held out to measure the released model once; empty when the configuration asks for none. */
+    public int[] test() {
+        return test.clone();
     }
 
     /** Number of batches in each epoch. */

@@ -10,13 +10,16 @@ import org.genovfl.vfl.math.Metrics;
 import org.genovfl.vfl.protocol.Coordinator;
 import org.genovfl.vfl.protocol.FeatureHolder;
 import org.genovfl.vfl.protocol.LabelHolder;
+import org.genovfl.vfl.protocol.Messages;
 import org.genovfl.vfl.protocol.Messages.EncryptedResiduals;
 import org.genovfl.vfl.protocol.Messages.EncryptedScores;
 import org.genovfl.vfl.protocol.Messages.EpochDecision;
 import org.genovfl.vfl.protocol.Messages.MaskedGradient;
 import org.genovfl.vfl.protocol.Messages.ValidationReport;
 import org.genovfl.vfl.protocol.RoundId;
+import org.genovfl.vfl.protocol.TestEvaluation;
 import org.genovfl.vfl.protocol.TrainingCheckpoint;
+import org.genovfl.vfl.he.RunKeys;
 
 /**
  * Runs the three roles of a vertical logistic-regression run in one process, passing the
@@ -30,9 +33,15 @@ public final class LocalTrainingRun {
     public record Epoch(int epoch, ValidationReport validation, EpochDecision decision, long messageBytes) {
     }
 
-    /** The run's outcome: each party's coefficients (standardised scale) and the per-epoch history. */
+    /**
+     * The run's outcome: each party's released coefficients (standardised scale), the
+     * per-epoch history, the released model's test report (null without test rows or after
+     * divergence), the configuration with its learning rate resolved, and why the run
+     * failed (null if it released a model).
+     */
     public record Result(double[] hospitalWeights, List<double[]> labWeights, List<Epoch> epochs, int bestEpoch,
-            Metrics.Report finalReport) {
+            Metrics.Report finalReport, int releasedEpoch, Messages.TestReport test, TrainingConfig config,
+            String failure) {
     }
 
     /**
@@ -63,9 +72,10 @@ public final class LocalTrainingRun {
     }
 
     /** As {@link #train(double[][], double[], List, TrainingConfig, Consumer)}, with a crash and a view of the coordinator. */
-    public static Result train(double[][] clinical, double[] labels, List<double[][]> labFeatures, TrainingConfig config,
+    public static Result train(double[][] clinical, double[] labels, List<double[][]> labFeatures, TrainingConfig requested,
             Consumer<Epoch> progress, Interruption interruption, CoordinatorView view) {
         UUID runId = UUID.randomUUID();
+        TrainingConfig config = resolveLearningRate(clinical, labFeatures, requested);
         Set<String> holders = new LinkedHashSet<>();
         holders.add("hospital");
         for (int k = 0; k < labFeatures.size(); k++) {
@@ -149,12 +159,53 @@ public final class LocalTrainingRun {
                 progress.accept(outcome);
             }
             List<double[]> labWeights = labs.stream().map(FeatureHolder::finalWeights).toList();
-            return new Result(hospital.finalWeights(), labWeights, epochs, coordinator.bestEpoch(), hospital.bestReport());
+            EpochDecision last = epochs.get(epochs.size() - 1).decision();
+            if (last.failed()) {
+                return new Result(hospital.finalWeights(), labWeights, epochs, coordinator.bestEpoch(),
+                        hospital.bestReport(), EpochDecision.NOT_RELEASED, null, config, last.reason());
+            }
+            Messages.TestReport test = split.test().length == 0 ? null
+                    : test(runId, coordinator, hospital, labs, clinical, labels, labFeatures, config);
+            return new Result(hospital.finalWeights(), labWeights, epochs, coordinator.bestEpoch(),
+                    hospital.releasedReport(), last.releasedEpoch(), test, config, null);
         } finally {
             labs.forEach(FeatureHolder::close);
             if (hospital != null) {
                 hospital.close();
             }
+        }
+    }
+
+    /**
+     * The configuration with its step size: as given, or derived from every party's local
+     * eigenvalue bound ({@link StepSize}), as the party services do before a run starts.
+     */
+    public static TrainingConfig resolveLearningRate(double[][] clinical, List<double[][]> labFeatures,
+            TrainingConfig config) {
+        if (config.hasLearningRate()) {
+            return config;
+        }
+        double bound = StepSize.localBound(clinical, true, config);
+        for (double[][] lab : labFeatures) {
+            bound += StepSize.localBound(lab, false, config);
+        }
+        return config.withLearningRate(StepSize.learningRate(bound, config.l2()));
+    }
+
+    /** The released model on the test rows: every party scores with the share it released. */
+    private static Messages.TestReport test(UUID runId, Coordinator coordinator, LabelHolder hospital,
+            List<FeatureHolder> labs, double[][] clinical, double[] labels, List<double[][]> labFeatures,
+            TrainingConfig config) {
+        RoundId round = RoundId.test(runId, coordinator.releasedEpoch());
+        try (RunKeys keys = RunKeys.load(coordinator.keySetup())) {
+            List<EncryptedScores> scores = new ArrayList<>();
+            for (int k = 0; k < labs.size(); k++) {
+                scores.add(TestEvaluation.labScores(round, labs.get(k).name(), labs.get(k).releasedModel(),
+                        labFeatures.get(k), config, keys));
+            }
+            TestEvaluation evaluation = new TestEvaluation(round, hospital.releasedModel(), clinical, labels,
+                    labs.size(), config, keys);
+            return evaluation.report(coordinator.decryptTest(evaluation.maskedScores(scores)));
         }
     }
 

@@ -53,4 +53,25 @@ class BreastCancerTrainingIT {
         }
         assertThat(hospital[15]).as("intercept").isCloseTo(central[30], org.assertj.core.data.Offset.offset(1e-3));
     }
+
+    @Test
+    void releasedModelIsMeasuredOnceOnTestRowsAsTheSameModelInTheClearScoresThem() {
+        // Test metrics under encryption (each party scoring with the share it released)
+        // against the clear-text copy's released weights on the same test rows.
+        var cubic = CentralizedLogisticRegression.train(data.features(), data.labels(), config, Link.CUBIC);
+        assertThat(vertical.failure()).isNull();
+        assertThat(vertical.releasedEpoch()).isEqualTo(vertical.bestEpoch());
+        assertThat(vertical.test()).isNotNull();
+        assertThat(vertical.test().patients()).isEqualTo(CohortSplit.of(data.labels().length, config).test().length);
+        assertThat(vertical.test().auc()).isCloseTo(cubic.testReport().auc().value(),
+                org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(vertical.test().logLoss()).isCloseTo(cubic.testReport().logLoss(),
+                org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(vertical.test().aucLower()).isLessThan(vertical.test().auc());
+        assertThat(vertical.test().calibration()).hasSize(10);
+        assertThat(vertical.test().clinicalOnlyAuc()).isBetween(0.5, 1.0);
+        System.out.printf("released epoch %d: validation AUC %.4f, test AUC %.4f (95%% CI %.4f-%.4f), calibration "
+                + "slope %.3f%n", vertical.releasedEpoch(), vertical.finalReport().auc().value(), vertical.test().auc(),
+                vertical.test().aucLower(), vertical.test().aucUpper(), vertical.test().calibrationSlope());
+    }
 }

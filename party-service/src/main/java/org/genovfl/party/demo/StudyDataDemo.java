@@ -135,15 +135,15 @@ final class StudyDataDemo {
             TrainingConfig c = DemoStudy.TRAINING;
             TrainingConfig config = new TrainingConfig(split + 1, c.validationFraction(), c.batchSize(), c.maxEpochs(),
                     c.learningRate(), c.learningRateDecay(), c.momentum(), c.l2(), c.patience(), c.minDelta(),
-                    c.sigmoidInterval(), c.stoppingMetric());
+                    c.sigmoidInterval(), c.stoppingMetric(), c.testFraction(), c.releasePolicy());
             aucs[split] = CentralizedLogisticRegression.train(all.features(), all.labels(), config,
-                    CentralizedLogisticRegression.Link.EXACT).finalReport().auc().value();
+                    CentralizedLogisticRegression.Link.EXACT).testReport().auc().value();
         }
         double mean = java.util.Arrays.stream(aucs).average().orElseThrow();
         double sd = Math.sqrt(java.util.Arrays.stream(aucs).map(a -> (a - mean) * (a - mean)).sum() / (aucs.length - 1));
         console.line("centralised baseline (all %d patients' data in one place, exact sigmoid, same hyper-parameters):",
                 all.labels().length);
-        console.line("  validation AUC %.4f ± %.4f (mean ± sd over 20 random splits; min %.4f, max %.4f)", mean, sd,
+        console.line("  test AUC %.4f ± %.4f (mean ± sd over 20 random splits; min %.4f, max %.4f)", mean, sd,
                 java.util.Arrays.stream(aucs).min().orElseThrow(), java.util.Arrays.stream(aucs).max().orElseThrow());
         console.line("outcome planted on %s", String.join(", ", study.plantedRsIds));
     }

@@ -14,8 +14,9 @@ import org.genovfl.party.config.PartyRole;
 /**
  * The demo's training step: the coordinator starts a vertical logistic-regression run on the
  * aligned cohort of a PSI run, and the demo follows it through the coordinator's people API,
- * printing each epoch's validation AUC and log-loss as it is decided, then the final AUC with
- * its 95% confidence interval. Only aggregates cross the API; each party keeps its own
+ * printing each epoch's validation AUC and log-loss as it is decided, then which epoch was
+ * released and why, and the released model's metrics on the test rows (AUC with its 95%
+ * confidence interval, log-loss, calibration). Only aggregates cross the API; each party keeps its own
  * coefficients.
  */
 final class TrainingDemo {
@@ -74,11 +75,30 @@ final class TrainingDemo {
             console.line("training did not complete: %s %s", run.path("status").asText(), run.path("error").asText(""));
             return null;
         }
-        JsonNode best = run.path("best");
+        JsonNode released = run.path("released");
         console.line("stopped: %s", run.path("stopReason").asText());
-        console.line("final model (epoch %d): validation AUC %.4f (95%% CI %.4f to %.4f), log-loss %.4f",
-                run.path("bestEpoch").asInt(), best.path("auc").asDouble(), best.path("aucLower").asDouble(),
-                best.path("aucUpper").asDouble(), best.path("logLoss").asDouble());
+        console.line("learning rate %.4f (%s)", run.path("config").path("learningRate").asDouble(),
+                hyperParameters.containsKey("learningRate")
+                        && ((Number) hyperParameters.get("learningRate")).doubleValue() > 0
+                        ? "set by the study" : "derived from the parties' eigenvalue bounds");
+        console.line("released model (epoch %d; best by validation: epoch %d): validation AUC %.4f (95%% CI %.4f to %.4f)",
+                run.path("releasedEpoch").asInt(), run.path("bestEpoch").asInt(), released.path("auc").asDouble(),
+                released.path("aucLower").asDouble(), released.path("aucUpper").asDouble());
+        JsonNode test = run.path("test");
+        if (test.isMissingNode() || test.isNull()) {
+            console.line("no test rows: the validation figures above chose the model and are optimistic");
+        } else {
+            console.line("released model on %d test rows it never saw: AUC %.4f (95%% CI %.4f to %.4f), log-loss %.4f, "
+                    + "Brier %.4f", test.path("patients").asInt(), test.path("auc").asDouble(),
+                    test.path("aucLower").asDouble(), test.path("aucUpper").asDouble(), test.path("logLoss").asDouble(),
+                    test.path("brier").asDouble());
+            console.line("  calibration: intercept %.3f, slope %.3f (ideal 0 and 1); references on the same rows: "
+                    + "prevalence only log-loss %.4f, the hospital's columns alone AUC %s",
+                    test.path("calibrationIntercept").asDouble(), test.path("calibrationSlope").asDouble(),
+                    test.path("prevalenceLogLoss").asDouble(), test.path("clinicalOnlyAuc").isNumber()
+                            ? String.format(java.util.Locale.ROOT, "%.4f", test.path("clinicalOnlyAuc").asDouble())
+                            : "n/a");
+        }
         console.line("each party keeps its own coefficients; the coordinator's record holds their hashes (%s)",
                 run.path("modelSha256").asText());
         console.done();

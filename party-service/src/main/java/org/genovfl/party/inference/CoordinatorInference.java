@@ -11,6 +11,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.web.InvalidFieldException;
+import org.springframework.http.HttpStatus;
 import org.genovfl.party.inference.InferenceStore.Role;
 import org.genovfl.party.inference.InferenceWire.ContributionRequest;
 import org.genovfl.party.inference.InferenceWire.KeysIssued;
@@ -75,11 +77,15 @@ public class CoordinatorInference implements DisposableBean {
                     + properties.role());
         }
         TrainedRun trained = models.run(trainingRunId).filter(run -> run.role() == PartyRole.COORDINATOR)
-                .orElseThrow(() -> new IllegalArgumentException("training run " + trainingRunId
-                        + " is not one this coordinator ran"));
-        if (!trained.projectId().equals(projectId) || !trained.released()) {
-            throw new IllegalArgumentException("training run " + trainingRunId + " released no model of project "
-                    + projectId);
+                .orElseThrow(() -> new InvalidFieldException(HttpStatus.NOT_FOUND, "/trainingRunId",
+                        "training run " + trainingRunId + " is not one this coordinator ran"));
+        if (!trained.projectId().equals(projectId)) {
+            throw new InvalidFieldException(HttpStatus.CONFLICT, "/trainingRunId", "training run " + trainingRunId
+                    + " trained a model of another project than " + projectId);
+        }
+        if (!trained.released()) {
+            throw new InvalidFieldException(HttpStatus.CONFLICT, "/trainingRunId", "training run " + trainingRunId
+                    + " released no model (it is running or failed)");
         }
         String requester = store.projectRequester(projectId).orElse(trained.participants().hospital());
         List<String> holders = trained.participants().dataHolders();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.web.StrictJson;
 import org.genovfl.party.inference.InferenceStore.ScoreRow;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -31,6 +32,7 @@ class InferenceController {
      * @param trainingRunId the released model
      * @param psiRunId the aligned rows to score: the training cohort's PSI run or a later one of the project
      */
+    @StrictJson
     record StartInferenceRun(@NotNull UUID projectId, @NotNull UUID trainingRunId, @NotNull UUID psiRunId) {
     }
 

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  *  "inferenceRequester": "St Ada University Hospital"}
  * }</pre>
  */
+@org.genovfl.party.web.StrictJson
 public record ProjectSpec(String name, String description, String linkageIdType, String hospital, List<String> labs,
         Label label, boolean consentRequired, List<ClinicalFeature> clinicalFeatures,
         List<GenomicFeature> genomicFeatures, QualityFilters qualityFilters, String inferenceRequester) {

@@ -29,6 +29,7 @@ class PsiController {
     /**
      * @param mode INTERSECTION (default) aligns the cohort; CARDINALITY only counts it
      */
+    @org.genovfl.party.web.StrictJson
     record StartPsiRun(@NotNull UUID projectId, @NotBlank String peerOrganisation, PsiMode mode) {
     }
 
@@ -60,6 +61,7 @@ class PsiController {
      * @param psiRunIds the hospital's completed pairwise runs, one per lab; the first one's row
      *     order becomes the joint order
      */
+    @org.genovfl.party.web.StrictJson
     record CreateJointCohort(@NotNull UUID projectId, @NotNull List<@NotNull UUID> psiRunIds) {
     }
 

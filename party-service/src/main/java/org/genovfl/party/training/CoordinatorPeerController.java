@@ -37,4 +37,9 @@ class CoordinatorPeerController {
             PeerAuthentication caller) {
         return training.decrypt(caller.organisation(), runId, scores);
     }
+
+    @PostMapping("/peer/training/runs/{runId}/test-decrypt")
+    MaskedValues decryptTest(@PathVariable UUID runId, @RequestBody MaskedScores scores, PeerAuthentication caller) {
+        return training.decryptTest(caller.organisation(), runId, scores);
+    }
 }

@@ -22,6 +22,11 @@ import org.genovfl.party.peer.PeerCallException;
 import org.genovfl.party.training.TrainingStore.EpochRecord;
 import org.genovfl.party.training.TrainingStore.StoredRun;
 import org.genovfl.party.training.TrainingWire.DecisionApplied;
+import org.genovfl.party.training.TrainingWire.TestRequest;
+import org.genovfl.party.web.InvalidFieldException;
+import org.genovfl.vfl.StepSize;
+import org.genovfl.vfl.protocol.Messages.TestReport;
+import org.springframework.http.HttpStatus;
 import org.genovfl.party.training.TrainingWire.DecisionDelivery;
 import org.genovfl.party.training.TrainingWire.Participants;
 import org.genovfl.party.training.TrainingWire.RoundDone;
@@ -117,7 +122,7 @@ public class CoordinatorTraining implements DisposableBean {
      * @throws IllegalArgumentException if this party is not a coordinator, the project is
      *     unknown here, or no hospital and lab are configured
      */
-    public TrainingRunView start(UUID projectId, UUID psiRunId, TrainingConfig config) {
+    public TrainingRunView start(UUID projectId, UUID psiRunId, TrainingConfig requested) {
         if (properties.role() != PartyRole.COORDINATOR) {
             throw new IllegalArgumentException("only a coordinator starts training runs; this party is a "
                     + properties.role());
@@ -125,7 +130,8 @@ public class CoordinatorTraining implements DisposableBean {
         boolean known = jdbc.sql("SELECT count(*) FROM project WHERE id = ?").param(projectId).query(Long.class)
                 .single() == 1;
         if (!known) {
-            throw new IllegalArgumentException("project " + projectId + " is not known to this party");
+            throw new InvalidFieldException(HttpStatus.NOT_FOUND, "/projectId",
+                    "no project " + projectId + " is known to this coordinator");
         }
         List<String> hospitals = peersOf(PartyRole.HOSPITAL);
         List<String> labs = peersOf(PartyRole.LAB);
@@ -133,6 +139,7 @@ public class CoordinatorTraining implements DisposableBean {
             throw new IllegalArgumentException("a run needs exactly one configured hospital and at least one lab; "
                     + "configured: " + hospitals.size() + " hospital(s), " + labs.size() + " lab(s)");
         }
+        TrainingConfig config = preflight(projectId, psiRunId, requested, hospitals.get(0), labs);
         Participants participants = new Participants(hospitals.get(0), labs, properties.organisation());
         Set<String> holders = new LinkedHashSet<>();
         holders.add(participants.hospital());
@@ -153,6 +160,62 @@ public class CoordinatorTraining implements DisposableBean {
             throw e;
         }
         return find(runId).orElseThrow();
+    }
+
+    /**
+     * Asks every data holder, before answering the request, whether it can serve the run
+     * (project and PSI run known and completed there, columns readable, both classes in every
+     * split), and derives the learning rate from their local eigenvalue bounds when the study
+     * left it to the data.
+     *
+     * @throws InvalidFieldException with the data holder's status and field (404 unknown
+     *     project or PSI run, 409 PSI run not usable, 422 data that cannot serve the run)
+     */
+    private TrainingConfig preflight(UUID projectId, UUID psiRunId, TrainingConfig config, String hospital,
+            List<String> labs) {
+        List<String> holders = new ArrayList<>();
+        holders.add(hospital);
+        holders.addAll(labs);
+        double bound = 0;
+        Integer cohortSize = null;
+        for (String holder : holders) {
+            PartyProperties.Peer peer = properties.peer(holder).orElseThrow();
+            TrainingWire.PreflightAccepted accepted;
+            try {
+                accepted = client.post(peer, "/peer/training/preflight",
+                        new TrainingWire.Preflight(projectId, psiRunId, config), TrainingWire.PreflightAccepted.class);
+            } catch (PeerCallException e) {
+                throw refusedAtPeer(holder, e);
+            }
+            if (cohortSize != null && cohortSize != accepted.cohortSize()) {
+                throw new InvalidFieldException(HttpStatus.CONFLICT, "/psiRunId", "the parties' aligned cohorts of "
+                        + "this PSI run differ in size: " + cohortSize + " and " + accepted.cohortSize());
+            }
+            cohortSize = accepted.cohortSize();
+            bound += accepted.eigenvalueBound();
+        }
+        if (config.hasLearningRate()) {
+            return config;
+        }
+        double rate = StepSize.learningRate(bound, config.l2());
+        log.info("Learning rate derived from the data: 1 / (bound {} / 4 + l2 {}) = {}", DataHolderTraining.fmt(bound),
+                config.l2(), DataHolderTraining.fmt(rate));
+        return config.withLearningRate(rate);
+    }
+
+    /** A data holder's refusal of a preflight, as the people's request's problem (same status and field). */
+    private static RuntimeException refusedAtPeer(String holder, PeerCallException e) {
+        int status = e.problem().getStatus();
+        if (status == 404 || status == 409 || status == 422 || status == 400) {
+            String pointer = "/psiRunId";
+            Object errors = e.problem().getProperties() == null ? null : e.problem().getProperties().get("errors");
+            if (errors instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> first
+                    && first.get("pointer") instanceof String p) {
+                pointer = p;
+            }
+            return new InvalidFieldException(HttpStatus.valueOf(status), pointer, holder + ": " + e.problem().getDetail());
+        }
+        return e;
     }
 
     /** Resumes the runs this coordinator was driving when it stopped. */
@@ -181,9 +244,15 @@ public class CoordinatorTraining implements DisposableBean {
         holders.addAll(stored.participants().labs());
         Coordinator coordinator = Coordinator.resume(runId, stored.config(), stored.participants().hospital(),
                 holders, stored.decodedKeySetup(), stored.secretKey());
-        List<EpochRecord> epochs = store.epochs(runId);
+        List<EpochRecord> recorded = store.epochs(runId);
+        List<EpochRecord> epochs = new ArrayList<>();
         try {
-            coordinator.restoreHistory(epochs.stream().map(EpochRecord::report).toList());
+            // The decisions as the coordinator took them (with the released epoch), from the reports.
+            List<EpochDecision> decisions = coordinator.restoreHistory(recorded.stream().map(EpochRecord::report).toList());
+            for (int i = 0; i < recorded.size(); i++) {
+                EpochRecord e = recorded.get(i);
+                epochs.add(new EpochRecord(e.epoch(), e.report(), e.aucLower(), e.aucUpper(), decisions.get(i)));
+            }
         } catch (RuntimeException e) {
             coordinator.close();
             throw e;
@@ -205,7 +274,7 @@ public class CoordinatorTraining implements DisposableBean {
             Integer batch = live != null && live.batch >= 0 ? Integer.valueOf(live.batch) : null;
             String phase = live != null ? live.phase : null;
             return TrainingRunView.ofCoordinator(run, phase, epoch, batch, rounds, store.epochs(runId),
-                    store.modelSha256(runId).orElse(null));
+                    store.modelSha256(runId).orElse(null), store.modelReport(runId).orElse(Map.of()));
         });
     }
 
@@ -239,8 +308,13 @@ public class CoordinatorTraining implements DisposableBean {
                     record = validate(run, epoch, lastRound);
                 }
                 Map<String, String> released = deliverDecision(run, record.decision(), lastRound);
+                if (record.decision().failed()) {
+                    log.error("Training run {} failed: {}", runId, record.decision().reason());
+                    store.fail(runId, record.decision().reason());
+                    return;
+                }
                 if (record.decision().stop()) {
-                    release(run, record, released);
+                    release(run, record, released, test(run, record.decision()));
                     return;
                 }
             }
@@ -370,7 +444,7 @@ public class CoordinatorTraining implements DisposableBean {
         for (String holder : holders) {
             DecisionApplied applied = withRetry(run, "decision of epoch " + decision.round().epoch() + " at " + holder,
                     () -> call(run, holder, "decision", new DecisionDelivery(lastRound, decision), DecisionApplied.class));
-            if (decision.stop()) {
+            if (decision.stop() && !decision.failed()) {
                 if (applied.coefficientsSha256() == null) {
                     throw new TrainingRunException(run.runId(), TrainingRunException.Reason.PEER_FAILURE,
                             holder + " did not release its coefficients");
@@ -381,23 +455,45 @@ public class CoordinatorTraining implements DisposableBean {
         return released;
     }
 
-    private void release(ActiveRun run, EpochRecord last, Map<String, String> released) {
+    /**
+     * The released model measured once on the test rows, through the hospital (null when the
+     * study asked for no test rows). Retried like a round: the hospital and labs score from
+     * their released models, and this coordinator decrypts the masked sum once.
+     */
+    private TestReport test(ActiveRun run, EpochDecision decision) {
+        if (run.setup.config().testFraction() == 0) {
+            return null;
+        }
+        run.phase = "test";
+        RoundId round = RoundId.test(run.runId(), decision.releasedEpoch());
+        return withRetry(run, "test of the released model", () -> call(run, run.setup.participants().hospital(),
+                "test", new TestRequest(round), TestReport.class));
+    }
+
+    private void release(ActiveRun run, EpochRecord last, Map<String, String> released, TestReport test) {
         run.phase = "released";
         int best = last.decision().bestEpoch();
+        int releasedEpoch = last.decision().releasedEpoch();
         List<EpochRecord> epochs = store.epochs(run.runId());
-        EpochRecord bestEpoch = epochs.stream().filter(e -> e.epoch() == best).findFirst().orElse(last);
+        EpochRecord releasedRecord = epochs.stream().filter(e -> e.epoch() == releasedEpoch).findFirst().orElse(last);
         Map<String, Object> report = new TreeMap<>();
         report.put("bestEpoch", best);
-        report.put("validationAuc", bestEpoch.report().auc());
-        report.put("validationAucLower", bestEpoch.aucLower());
-        report.put("validationAucUpper", bestEpoch.aucUpper());
-        report.put("validationLogLoss", bestEpoch.report().logLoss());
+        report.put("releasedEpoch", releasedEpoch);
+        report.put("releasePolicy", run.setup.config().releasePolicy().name());
+        report.put("validationAuc", releasedRecord.report().auc());
+        report.put("validationAucLower", releasedRecord.aucLower());
+        report.put("validationAucUpper", releasedRecord.aucUpper());
+        report.put("validationLogLoss", releasedRecord.report().logLoss());
         report.put("stopReason", last.decision().reason());
-        store.releaseHashes(run.setup.projectId(), run.runId(), released, best, report);
-        log.info("Training run {} completed: best epoch {} with validation AUC {} (95% CI {} to {}); "
+        if (test != null) {
+            report.put("test", test);
+        }
+        store.releaseHashes(run.setup.projectId(), run.runId(), released, releasedEpoch, report);
+        log.info("Training run {} completed: released epoch {} (best {}) with validation AUC {}{}; "
                 + "each party keeps its own coefficients, this coordinator their hashes; secret key erased",
-                run.runId(), best, DataHolderTraining.fmt(bestEpoch.report().auc()),
-                DataHolderTraining.fmt(bestEpoch.aucLower()), DataHolderTraining.fmt(bestEpoch.aucUpper()));
+                run.runId(), releasedEpoch, best, DataHolderTraining.fmt(releasedRecord.report().auc()),
+                test == null ? "" : ", test AUC " + DataHolderTraining.fmt(test.auc()) + " (95% CI "
+                        + DataHolderTraining.fmt(test.aucLower()) + " to " + DataHolderTraining.fmt(test.aucUpper()) + ")");
     }
 
     // ---- decryption (peer API) ---------------------------------------------------------------
@@ -426,6 +522,17 @@ public class CoordinatorTraining implements DisposableBean {
         }
         synchronized (run) {
             return protocol(runId, () -> run.coordinator.decrypt(scores));
+        }
+    }
+
+    /** Decrypts the hospital's masked test scores under the released model, once. */
+    MaskedValues decryptTest(String caller, UUID runId, MaskedScores scores) {
+        ActiveRun run = activeRun(runId, scores.round());
+        if (!caller.equals(run.setup.participants().hospital())) {
+            throw refused(runId, caller, "only the hospital may ask for test scores to be decrypted");
+        }
+        synchronized (run) {
+            return protocol(runId, () -> run.coordinator.decryptTest(scores));
         }
     }
 

@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.util.UUID;
 import org.genovfl.party.security.PeerAuthentication;
 import org.genovfl.party.training.TrainingWire.DecisionApplied;
+import org.genovfl.party.training.TrainingWire.Preflight;
+import org.genovfl.party.training.TrainingWire.PreflightAccepted;
+import org.genovfl.party.training.TrainingWire.TestRequest;
+import org.genovfl.vfl.protocol.Messages.TestReport;
 import org.genovfl.party.training.TrainingWire.DecisionDelivery;
 import org.genovfl.party.training.TrainingWire.LabRoundDone;
 import org.genovfl.party.training.TrainingWire.ResidualsDelivery;
@@ -88,6 +92,22 @@ class DataHolderPeerController {
     EncryptedScores validationScores(@PathVariable UUID runId, @RequestBody ValidationRequest request,
             PeerAuthentication caller) {
         return training.validationScores(caller.organisation(), runId, request);
+    }
+
+    @PostMapping("/peer/training/preflight")
+    PreflightAccepted preflight(@RequestBody Preflight request, PeerAuthentication caller) {
+        return training.preflight(caller.organisation(), request);
+    }
+
+    @PostMapping("/peer/training/runs/{runId}/test")
+    TestReport test(@PathVariable UUID runId, @RequestBody TestRequest request, PeerAuthentication caller) {
+        return training.test(caller.organisation(), runId, request);
+    }
+
+    @PostMapping("/peer/training/runs/{runId}/test-scores")
+    EncryptedScores testScores(@PathVariable UUID runId, @RequestBody TestRequest request,
+            PeerAuthentication caller) {
+        return training.testScores(caller.organisation(), runId, request);
     }
 
     @PostMapping("/peer/training/runs/{runId}/decision")

@@ -15,7 +15,17 @@ import org.genovfl.party.peer.PeerCallException;
 import org.genovfl.party.training.TrainingDataSource.TrainingData;
 import org.genovfl.party.training.TrainingStore.StoredCheckpoint;
 import org.genovfl.party.training.TrainingStore.StoredRun;
+import org.genovfl.party.project.ProjectColumns;
 import org.genovfl.party.training.TrainingWire.DecisionApplied;
+import org.genovfl.party.training.TrainingWire.Preflight;
+import org.genovfl.party.training.TrainingWire.PreflightAccepted;
+import org.genovfl.party.training.TrainingWire.TestRequest;
+import org.genovfl.party.web.InvalidFieldException;
+import org.genovfl.vfl.StepSize;
+import org.genovfl.vfl.he.RunKeys;
+import org.genovfl.vfl.protocol.Messages.TestReport;
+import org.genovfl.vfl.protocol.TestEvaluation;
+import org.springframework.http.HttpStatus;
 import org.genovfl.party.training.TrainingWire.DecisionDelivery;
 import org.genovfl.party.training.TrainingWire.LabRoundDone;
 import org.genovfl.party.training.TrainingWire.Participants;
@@ -74,10 +84,12 @@ public class DataHolderTraining implements DisposableBean {
     private final PartyProperties properties;
     private final PartyClient client;
     private final ApplicationEventPublisher events;
+    private final ProjectColumns columns;
     private final Map<UUID, Session> sessions = new ConcurrentHashMap<>();
 
     DataHolderTraining(TrainingStore store, TrainingDataSource dataSource, PartyProperties properties,
-            PartyClient client, ApplicationEventPublisher events) {
+            PartyClient client, ApplicationEventPublisher events, ProjectColumns columns) {
+        this.columns = columns;
         this.store = store;
         this.dataSource = dataSource;
         this.properties = properties;
@@ -145,6 +157,138 @@ public class DataHolderTraining implements DisposableBean {
                 lab.close();
                 lab = null;
             }
+        }
+    }
+
+    // ---- preflight (coordinator → hospital, labs, before a run exists) ------------------------------
+
+    /**
+     * Checks, before the coordinator answers the people's request to start a run, that this
+     * party can serve it: the project registered here, the PSI run known, of that project and
+     * COMPLETED, its columns readable, the split possible and (hospital) both classes of the
+     * label present in the training, validation and test rows. Answers the local eigenvalue
+     * bound when the learning rate is left to the data. Stores nothing.
+     *
+     * @throws InvalidFieldException naming the request field at fault: 404 for an unknown
+     *     project or PSI run, 409 for a PSI run of another project or not completed, 422 when
+     *     the data cannot serve the run
+     */
+    PreflightAccepted preflight(String caller, Preflight request) {
+        if (roleOf(caller) != PartyRole.COORDINATOR) {
+            throw new org.springframework.security.access.AccessDeniedException(
+                    "only a coordinator asks whether a run can start");
+        }
+        boolean hospital = properties.role() == PartyRole.HOSPITAL;
+        store.checkReferences(request.projectId(), request.psiRunId(), properties.organisation());
+        TrainingData data = loadForPreflight(request, hospital);
+        CohortSplit split;
+        try {
+            split = CohortSplit.of(data.rows(), request.config());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException(HttpStatus.UNPROCESSABLE_ENTITY, "/validationFraction",
+                    e.getMessage());
+        }
+        if (hospital) {
+            requireBothClasses(data.labels(), split);
+        }
+        double bound = request.config().hasLearningRate() ? Double.NaN
+                : StepSize.localBound(data.features(), hospital, request.config());
+        return new PreflightAccepted(data.rows(), bound);
+    }
+
+    private TrainingData loadForPreflight(Preflight request, boolean hospital) {
+        try {
+            return dataSource.load(request.projectId(), request.psiRunId(), hospital);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException(HttpStatus.UNPROCESSABLE_ENTITY, "/projectId",
+                    properties.organisation() + " cannot read its columns: " + e.getMessage());
+        }
+    }
+
+    /** Every split needs both classes: AUC, early stopping and the test report are meaningless otherwise. */
+    private void requireBothClasses(double[] labels, CohortSplit split) {
+        List<InvalidFieldException.FieldError> errors = new ArrayList<>();
+        Map<String, int[]> splits = new java.util.LinkedHashMap<>();
+        splits.put("training", split.training());
+        splits.put("validation", split.validation());
+        if (split.test().length > 0) {
+            splits.put("test", split.test());
+        }
+        for (Map.Entry<String, int[]> rows : splits.entrySet()) {
+            long positives = java.util.Arrays.stream(rows.getValue()).filter(r -> labels[r] == 1.0).count();
+            long negatives = rows.getValue().length - positives;
+            if (positives == 0 || negatives == 0) {
+                errors.add(new InvalidFieldException.FieldError("/projectId", "the " + rows.getKey() + " rows at "
+                        + properties.organisation() + " hold " + positives + " patient(s) with the label and "
+                        + negatives + " without; both classes are needed in the training, validation and test rows"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidFieldException(HttpStatus.UNPROCESSABLE_ENTITY, errors);
+        }
+    }
+
+    // ---- the released model on the test rows (after training stopped) ---------------------------
+
+    /** Hospital: scores the test rows with the released model, with the labs and the coordinator, once. */
+    TestReport test(String caller, UUID runId, TestRequest request) {
+        StoredRun stored = releasedRun(runId, caller, PartyRole.HOSPITAL, Participants::coordinator, request);
+        PartyModel model = store.releasedModel(runId, true).orElseThrow(() -> new TrainingRunException(runId,
+                TrainingRunException.Reason.OUT_OF_ORDER, "no model released here"));
+        TrainingData data = loadReleased(stored, true);
+        try (RunKeys keys = RunKeys.load(stored.decodedKeySetup())) {
+            List<EncryptedScores> scores = new ArrayList<>();
+            for (String lab : stored.participants().labs()) {
+                scores.add(labScores(runId, lab, "test-scores", request, request.round()));
+            }
+            TestEvaluation evaluation = protocol(request.round(), () -> new TestEvaluation(request.round(), model,
+                    data.features(), data.labels(), stored.participants().labs().size(), stored.config(), keys));
+            MaskedScores masked = protocol(request.round(), () -> evaluation.maskedScores(scores));
+            MaskedValues values = call(runId, stored.participants().coordinator(), "test-decrypt", masked,
+                    MaskedValues.class);
+            TestReport report = protocol(request.round(), () -> evaluation.report(values));
+            log.info("Training run {}: released model (epoch {}) on {} test rows: AUC {} (95% CI {} to {}), "
+                    + "log-loss {}, calibration slope {}", runId, request.round().epoch(), report.patients(),
+                    fmt(report.auc()), fmt(report.aucLower()), fmt(report.aucUpper()), fmt(report.logLoss()),
+                    fmt(report.calibrationSlope()));
+            return report;
+        }
+    }
+
+    /** Lab: its encrypted partial scores of the test rows under the model it released. */
+    EncryptedScores testScores(String caller, UUID runId, TestRequest request) {
+        StoredRun stored = releasedRun(runId, caller, PartyRole.LAB, Participants::hospital, request);
+        PartyModel model = store.releasedModel(runId, false).orElseThrow(() -> new TrainingRunException(runId,
+                TrainingRunException.Reason.OUT_OF_ORDER, "no model released here"));
+        TrainingData data = loadReleased(stored, false);
+        try (RunKeys keys = RunKeys.load(stored.decodedKeySetup())) {
+            return protocol(request.round(), () -> TestEvaluation.labScores(request.round(), properties.organisation(),
+                    model, data.features(), stored.config(), keys));
+        }
+    }
+
+    private StoredRun releasedRun(UUID runId, String caller, PartyRole role, Function<Participants, String> expected,
+            TestRequest request) {
+        StoredRun stored = store.find(runId).orElseThrow(() -> unknown(runId));
+        String allowed = expected.apply(stored.participants());
+        if (!caller.equals(allowed)) {
+            throw refused(runId, caller, "only " + allowed + " may ask for test scores in this run");
+        }
+        if (stored.role() != role || !"COMPLETED".equals(stored.status()) || request.round() == null
+                || !request.round().runId().equals(runId) || !request.round().isTest()
+                || stored.bestEpoch() == null || request.round().epoch() != store.releasedEpoch(runId)) {
+            throw new TrainingRunException(runId, TrainingRunException.Reason.OUT_OF_ORDER,
+                    "test scores are given for this run's released epoch, after the release, by the "
+                            + role.name().toLowerCase());
+        }
+        return stored;
+    }
+
+    private TrainingData loadReleased(StoredRun stored, boolean withLabels) {
+        try {
+            return dataSource.load(stored.projectId(), stored.psiRunId(), withLabels);
+        } catch (IllegalArgumentException e) {
+            throw new TrainingRunException(stored.runId(), TrainingRunException.Reason.BAD_DATA, e.getMessage(), e);
         }
     }
 
@@ -302,6 +446,9 @@ public class DataHolderTraining implements DisposableBean {
         if ("COMPLETED".equals(stored.status())) {
             return new DecisionApplied(store.modelSha256(runId).orElse(null));
         }
+        if ("FAILED".equals(stored.status()) && delivery.decision().failed()) {
+            return new DecisionApplied(null);
+        }
         Session session = session(runId);
         synchronized (session) {
             RoundId validation = delivery.decision().round();
@@ -317,12 +464,22 @@ public class DataHolderTraining implements DisposableBean {
             if (!delivery.decision().stop()) {
                 return new DecisionApplied(null);
             }
+            store.recordStop(runId, delivery.decision().reason());
+            if (delivery.decision().failed()) {
+                store.fail(runId, delivery.decision().reason());
+                log.warn("Training run {} failed ({}); nothing released", runId, delivery.decision().reason());
+                sessions.remove(runId);
+                session.close();
+                return new DecisionApplied(null);
+            }
             PartyModel model = session.hospital != null ? session.hospital.releasedModel()
                     : session.lab.releasedModel();
+            int releasedEpoch = delivery.decision().releasedEpoch();
             String sha = store.releaseCoefficients(stored.projectId(), runId, properties.organisation(), model,
-                    delivery.decision().bestEpoch());
+                    releasedEpoch, columns.coefficientNames(stored.projectId(), model.coefficients().length,
+                            model.hasIntercept()));
             log.info("Training run {} finished ({}); released {} own coefficients of epoch {}, SHA-256 {}", runId,
-                    delivery.decision().reason(), model.coefficients().length, delivery.decision().bestEpoch(), sha);
+                    delivery.decision().reason(), model.coefficients().length, releasedEpoch, sha);
             sessions.remove(runId);
             session.close();
             return new DecisionApplied(sha);
@@ -336,14 +493,21 @@ public class DataHolderTraining implements DisposableBean {
         return store.coefficientFile(runId);
     }
 
-    /** This party's own view of a run: where it stands and, after release, its own coefficients. */
+    /**
+     * This party's own view of a run: where it stands, why it stopped and, after release,
+     * its own coefficients with the names of their columns.
+     */
     Optional<TrainingRunView> find(UUID runId) {
         return store.findWithoutKeys(runId).filter(run -> run.role() != PartyRole.COORDINATOR).map(run -> {
             Session session = sessions.get(runId);
             Integer applied = session != null ? Integer.valueOf(session.appliedRound)
                     : store.latestCheckpoint(runId).map(StoredCheckpoint::roundIndex).orElse(null);
-            return TrainingRunView.ofDataHolder(run, applied, store.coefficients(runId).orElse(null),
-                    store.modelSha256(runId).orElse(null));
+            double[] coefficients = store.coefficients(runId).orElse(null);
+            List<TrainingRunView.NamedCoefficient> named = coefficients == null ? null
+                    : TrainingRunView.NamedCoefficient.of(columns.ownColumns(run.projectId()), coefficients,
+                            run.role() == PartyRole.HOSPITAL);
+            return TrainingRunView.ofDataHolder(run, applied, coefficients, named,
+                    store.modelSha256(runId).orElse(null), store.modelReport(runId).orElse(Map.of()));
         });
     }
 

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import java.util.UUID;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.web.StrictJson;
 import org.genovfl.vfl.TrainingConfig;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -24,14 +25,16 @@ import org.springframework.web.bind.annotation.RestController;
 class TrainingController {
 
     /**
-     * Hyper-parameters left out take the values of {@link TrainingConfig#defaults(long)}.
+     * Hyper-parameters left out take the values of {@link TrainingConfig#defaults(long)};
+     * fields and ranges in docs/api.md. Unknown fields are refused ({@link StrictJson}).
      *
-     * @param seed fixes the validation split and batch order (default 42)
+     * @param seed fixes the validation and test split and the batch order (default 42)
      */
+    @StrictJson
     record StartTrainingRun(@NotNull UUID projectId, @NotNull UUID psiRunId, Long seed, Double validationFraction,
-            Integer batchSize, Integer maxEpochs, Double learningRate, Double learningRateDecay, Double momentum,
-            Double l2, Integer patience, Double minDelta, Double sigmoidInterval,
-            TrainingConfig.StoppingMetric stoppingMetric) {
+            Double testFraction, Integer batchSize, Integer maxEpochs, Double learningRate, Double learningRateDecay,
+            Double momentum, Double l2, Integer patience, Double minDelta, Double sigmoidInterval,
+            TrainingConfig.StoppingMetric stoppingMetric, TrainingConfig.ReleasePolicy releasePolicy) {
 
         TrainingConfig config() {
             TrainingConfig d = TrainingConfig.defaults(seed == null ? 42 : seed);
@@ -39,7 +42,8 @@ class TrainingController {
                     or(batchSize, d.batchSize()), or(maxEpochs, d.maxEpochs()), or(learningRate, d.learningRate()),
                     or(learningRateDecay, d.learningRateDecay()), or(momentum, d.momentum()), or(l2, d.l2()),
                     or(patience, d.patience()), or(minDelta, d.minDelta()), or(sigmoidInterval, d.sigmoidInterval()),
-                    stoppingMetric == null ? d.stoppingMetric() : stoppingMetric);
+                    or(stoppingMetric, d.stoppingMetric()), or(testFraction, d.testFraction()),
+                    or(releasePolicy, d.releasePolicy()));
         }
 
         private static <T> T or(T value, T fallback) {
@@ -58,8 +62,11 @@ class TrainingController {
     }
 
     @Operation(summary = "Starts a vertical logistic-regression run on a PSI run's aligned cohort",
-            description = "Role: COORDINATOR, at the coordinator. Answers 202 with the run; it executes in the "
-                    + "background; follow it with GET /api/training-runs/{runId}.")
+            description = "Role: COORDINATOR, at the coordinator. Every data holder first checks that it can serve "
+                    + "the run (404 problem naming /projectId or /psiRunId if unknown there, 409 if the PSI run is "
+                    + "not COMPLETED or of another project, 422 if the label lacks a class in a split); then 202 "
+                    + "with the run, which executes in the background: follow it with GET /api/training-runs/{runId}. "
+                    + "Fields, defaults and units: docs/api.md.")
     @PreAuthorize("hasRole('COORDINATOR')")
     @PostMapping("/api/training-runs")
     ResponseEntity<TrainingRunView> start(@Valid @RequestBody StartTrainingRun request) {

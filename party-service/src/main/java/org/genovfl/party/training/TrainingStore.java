@@ -22,6 +22,8 @@ import org.genovfl.party.audit.AuditOutbox;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.security.KeyVault;
 import org.genovfl.party.training.TrainingWire.Participants;
+import org.genovfl.party.web.InvalidFieldException;
+import org.springframework.http.HttpStatus;
 import org.genovfl.vfl.TrainingConfig;
 import org.genovfl.vfl.inference.PartyModel;
 import org.genovfl.vfl.math.Standardizer;
@@ -166,6 +168,62 @@ class TrainingStore {
 
     private static String secretKeyPurpose(UUID runId) {
         return "training-run/" + runId + "/coordinator-secret-key";
+    }
+
+    /**
+     * Checks on arrival that a request's project and PSI run exist here and fit together.
+     *
+     * @throws InvalidFieldException 404 naming {@code /projectId} or {@code /psiRunId} if
+     *     unknown here, 409 naming {@code /psiRunId} if the PSI run is of another project or
+     *     not COMPLETED
+     */
+    void checkReferences(UUID projectId, UUID psiRunId, String here) {
+        boolean project = jdbc.sql("SELECT count(*) FROM project WHERE id = ?").param(projectId).query(Long.class)
+                .single() == 1;
+        if (!project) {
+            throw new InvalidFieldException(HttpStatus.NOT_FOUND, "/projectId",
+                    "no project " + projectId + " is registered at " + here);
+        }
+        if (psiRunId == null) {
+            return;
+        }
+        var psi = jdbc.sql("SELECT project_id, status FROM psi_run WHERE id = ?").param(psiRunId)
+                .query((rs, n) -> Map.entry(rs.getObject(1, UUID.class), rs.getString(2))).optional();
+        if (psi.isEmpty()) {
+            throw new InvalidFieldException(HttpStatus.NOT_FOUND, "/psiRunId",
+                    "no PSI run " + psiRunId + " is known at " + here);
+        }
+        if (!psi.get().getKey().equals(projectId)) {
+            throw new InvalidFieldException(HttpStatus.CONFLICT, "/psiRunId",
+                    "PSI run " + psiRunId + " belongs to another project at " + here);
+        }
+        if (!"COMPLETED".equals(psi.get().getValue())) {
+            throw new InvalidFieldException(HttpStatus.CONFLICT, "/psiRunId",
+                    "PSI run " + psiRunId + " is " + psi.get().getValue() + " at " + here + ", not COMPLETED");
+        }
+    }
+
+    /** Records why a run stopped (data holders learn it from the coordinator's decision). */
+    void recordStop(UUID runId, String reason) {
+        jdbc.sql("UPDATE training_run SET stop_reason = ? WHERE id = ?").params(reason, runId).update();
+    }
+
+    /** The epoch whose weights this party released (a data holder's model report), or -1. */
+    int releasedEpoch(UUID runId) {
+        return modelReport(runId).map(report -> report.get("releasedEpoch") instanceof Number n ? n.intValue() : -1)
+                .orElse(-1);
+    }
+
+    /** The report stored with this party's model row (data holder: its release; coordinator: the run's). */
+    Optional<Map<String, Object>> modelReport(UUID runId) {
+        return jdbc.sql("SELECT CAST(report AS TEXT) FROM model WHERE training_run_id = ?").param(runId)
+                .query(String.class).optional().map(text -> {
+                    try {
+                        return json.readValue(text, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("stored model report is unreadable", e);
+                    }
+                });
     }
 
     /** Runs this party coordinates that have not ended, to resume after a restart. */
@@ -313,9 +371,10 @@ class TrainingStore {
      * @return the SHA-256 of the coefficient file
      */
     @Transactional
-    String releaseCoefficients(UUID projectId, UUID runId, String organisation, PartyModel model, int bestEpoch) {
+    String releaseCoefficients(UUID projectId, UUID runId, String organisation, PartyModel model, int bestEpoch,
+            List<String> names) {
         double[] coefficients = model.coefficients();
-        byte[] file = coefficientFile(coefficients);
+        byte[] file = coefficientFile(coefficients, names);
         byte[] standardizer = model.standardizer().toBytes();
         String sha = sha256(file);
         int inserted = jdbc.sql("""
@@ -325,7 +384,8 @@ class TrainingStore {
                 ON CONFLICT (training_run_id) DO NOTHING
                 """)
                 .param("id", UUID.randomUUID()).param("run", runId).param("file", file).param("sha", sha)
-                .param("report", write(Map.of("bestEpoch", bestEpoch, "coefficients", coefficients.length)))
+                .param("report", write(Map.of("bestEpoch", bestEpoch, "releasedEpoch", bestEpoch,
+                        "coefficients", coefficients.length)))
                 .param("organisation", organisation)
                 .param("standardizer", standardizer)
                 .update();
@@ -404,14 +464,43 @@ class TrainingStore {
 
     // ---- encodings -----------------------------------------------------------------------------
 
-    /** The coefficient file: a count, then IEEE doubles, big-endian. Its SHA-256 is what the audit records. */
-    static byte[] coefficientFile(double[] coefficients) {
-        ByteBuffer buffer = ByteBuffer.allocate(4 + 8 * coefficients.length);
+    /**
+     * The coefficient file: a count n, then n IEEE doubles, big-endian, then the n column
+     * names (each a 4-byte length and UTF-8 bytes; the hospital's intercept is
+     * {@code (intercept)}), so that the file says which coefficient belongs to which column.
+     * A reader of the numbers alone stops after the doubles. Its SHA-256 is what the audit
+     * records.
+     */
+    static byte[] coefficientFile(double[] coefficients, List<String> names) {
+        if (names.size() != coefficients.length) {
+            throw new IllegalArgumentException(names.size() + " names for " + coefficients.length + " coefficients");
+        }
+        List<byte[]> encoded = names.stream().map(n -> n.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toList();
+        ByteBuffer buffer = ByteBuffer.allocate(4 + 8 * coefficients.length
+                + encoded.stream().mapToInt(b -> 4 + b.length).sum());
         buffer.putInt(coefficients.length);
         for (double c : coefficients) {
             buffer.putDouble(c);
         }
+        for (byte[] name : encoded) {
+            buffer.putInt(name.length);
+            buffer.put(name);
+        }
         return buffer.array();
+    }
+
+    /** The column names of a coefficient file, or an empty list for a file written without them. */
+    static List<String> readCoefficientNames(byte[] file) {
+        ByteBuffer buffer = ByteBuffer.wrap(file);
+        int count = buffer.getInt();
+        buffer.position(4 + 8 * count);
+        List<String> names = new java.util.ArrayList<>();
+        while (buffer.remaining() >= 4 && names.size() < count) {
+            byte[] name = new byte[buffer.getInt()];
+            buffer.get(name);
+            names.add(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return names;
     }
 
     static double[] readCoefficientFile(byte[] file) {

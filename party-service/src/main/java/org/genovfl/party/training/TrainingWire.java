@@ -41,6 +41,23 @@ public final class TrainingWire {
         }
     }
 
+    /**
+     * Coordinator → hospital and labs, synchronously while the people's request to start a
+     * run is answered: can this party serve the run, and (when the study left the learning
+     * rate to the data) its local bound on its block's largest Gram eigenvalue
+     * ({@link org.genovfl.vfl.StepSize#localBound}). Nothing is stored.
+     */
+    public record Preflight(UUID projectId, UUID psiRunId, TrainingConfig config) {
+    }
+
+    /** A data holder's answer to {@link Preflight}: its cohort size and eigenvalue bound (NaN if not asked). */
+    public record PreflightAccepted(int cohortSize, double eigenvalueBound) {
+    }
+
+    /** Coordinator → hospital, hospital → labs: score the test rows once with the released model. */
+    public record TestRequest(RoundId round) {
+    }
+
     /** Coordinator → hospital and labs, once per run. */
     public record Setup(UUID runId, UUID projectId, UUID psiRunId, TrainingConfig config, KeySetup keySetup,
             Participants participants) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 import org.genovfl.vfl.CohortSplit;
 import org.genovfl.vfl.NesterovOptimizer;
+import org.genovfl.vfl.StepSize;
 import org.genovfl.vfl.TrainingConfig;
 import org.genovfl.vfl.math.Metrics;
 import org.genovfl.vfl.math.SigmoidPolynomial;
@@ -22,7 +23,15 @@ public final class CentralizedLogisticRegression {
     /** The link used for training residuals; validation always uses the exact sigmoid. */
     public enum Link { EXACT, CUBIC }
 
-    public record Result(double[] weights, int bestEpoch, List<Double> validationLogLoss, Metrics.Report finalReport) {
+    /**
+     * @param weights the released epoch's weights (by the configuration's release policy)
+     * @param finalReport the released epoch's validation report
+     * @param testReport the released weights on the test rows; null without test rows
+     * @param diverged why the run diverged (as the coordinator would judge), or null
+     * @param config the configuration trained with, its learning rate derived if it was left to the data
+     */
+    public record Result(double[] weights, int bestEpoch, List<Double> validationLogLoss, Metrics.Report finalReport,
+            Metrics.Report testReport, String diverged, TrainingConfig config) {
     }
 
     private CentralizedLogisticRegression() {
@@ -34,6 +43,10 @@ public final class CentralizedLogisticRegression {
      * @return weights on the standardised scale, intercept last
      */
     public static Result train(double[][] x, double[] labels, TrainingConfig config, Link link) {
+        if (!config.hasLearningRate()) {
+            // Pooled, the whole design is one block: its own bound (see StepSize).
+            config = config.withLearningRate(StepSize.learningRate(StepSize.localBound(x, true, config), config.l2()));
+        }
         CohortSplit split = CohortSplit.of(labels.length, config);
         double[][] z = Standardizer.fit(x, split.training()).transform(x);
         DoubleUnaryOperator residualLink = link == Link.EXACT ? SigmoidPolynomial::sigmoid
@@ -45,6 +58,8 @@ public final class CentralizedLogisticRegression {
         int stale = 0;
         List<Double> losses = new ArrayList<>();
         Metrics.Report bestReport = null;
+        Metrics.Report lastReport = null;
+        String diverged = null;
         for (int epoch = 0; epoch < config.maxEpochs(); epoch++) {
             for (int batch = 0; batch < split.batchesPerEpoch(); batch++) {
                 int[] rows = split.batch(epoch, batch);
@@ -63,7 +78,15 @@ public final class CentralizedLogisticRegression {
                         config.momentum(), config.l2());
             }
             Metrics.Report report = evaluate(z, labels, split.validation(), optimizer.weights());
+            lastReport = report;
             losses.add(report.logLoss());
+            double outside = shareOutside(z, split.validation(), optimizer.weights(), config.sigmoidInterval());
+            if (!Double.isFinite(report.logLoss())
+                    || (link == Link.CUBIC && outside > TrainingConfig.MAX_SHARE_OUTSIDE_INTERVAL)
+                    || report.logLoss() > TrainingConfig.MAX_VALIDATION_LOG_LOSS) {
+                diverged = "diverged at epoch " + epoch;
+                break;
+            }
             double loss = config.stoppingMetric().loss(report.auc().value(), report.logLoss());
             if (loss < bestLoss - config.minDelta()) {
                 bestLoss = loss;
@@ -74,12 +97,14 @@ public final class CentralizedLogisticRegression {
             } else if (++stale >= config.patience()) {
                 break;
             }
-            if (link == Link.CUBIC && shareOutside(z, split.validation(), optimizer.weights(), config.sigmoidInterval())
-                    > TrainingConfig.MAX_SHARE_OUTSIDE_INTERVAL) {
-                break;
-            }
         }
-        return new Result(best, bestEpoch, losses, bestReport);
+        if (config.releasePolicy() == TrainingConfig.ReleasePolicy.LAST_EPOCH && diverged == null) {
+            best = optimizer.weights();
+            bestReport = lastReport;
+        }
+        int[] test = split.test();
+        Metrics.Report testReport = test.length == 0 || diverged != null ? null : evaluate(z, labels, test, best);
+        return new Result(best, bestEpoch, losses, bestReport, testReport, diverged, config);
     }
 
     private static double shareOutside(double[][] z, int[] rows, double[] weights, double interval) {

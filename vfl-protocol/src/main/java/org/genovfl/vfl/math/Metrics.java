@@ -24,6 +24,10 @@ public final class Metrics {
     public record CalibrationBin(double from, double to, int count, double meanPredicted, double observedRate) {
     }
 
+    /** Calibration intercept and slope (ideal 0 and 1): see {@link #calibrationFit}. */
+    public record CalibrationFit(double intercept, double slope) {
+    }
+
     /** Everything the evaluation report shows. */
     public record Report(int patients, int positives, Auc auc, double logLoss, double accuracy, double brier,
             CalibrationBin[] calibration) {
@@ -115,6 +119,54 @@ public final class Metrics {
                     count[b] == 0 ? Double.NaN : predicted[b] / count[b], count[b] == 0 ? Double.NaN : observed[b] / count[b]);
         }
         return table;
+    }
+
+    /**
+     * Logistic recalibration (Cox 1958): the intercept a and slope b of
+     * {@code logit P(y=1) = a + b·logit(p)}, fitted by Newton's method. A well calibrated
+     * model has a = 0 and b = 1; b < 1 means the scores are too extreme (over-fitting), b > 1
+     * too timid. Probabilities are clipped to [1e-9, 1 − 1e-9] first.
+     *
+     * @throws IllegalArgumentException as {@link #auc}, or if the fit does not converge
+     */
+    public static CalibrationFit calibrationFit(double[] probabilities, double[] labels) {
+        check(probabilities, labels);
+        int n = labels.length;
+        double[] logit = new double[n];
+        for (int i = 0; i < n; i++) {
+            double p = Math.min(1 - 1e-9, Math.max(1e-9, probabilities[i]));
+            logit[i] = Math.log(p / (1 - p));
+        }
+        double a = 0;
+        double b = 1;
+        for (int iteration = 0; iteration < 100; iteration++) {
+            double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+            for (int i = 0; i < n; i++) {
+                double q = 1 / (1 + Math.exp(-(a + b * logit[i])));
+                double r = labels[i] - q;
+                double w = q * (1 - q);
+                ga += r;
+                gb += r * logit[i];
+                haa += w;
+                hab += w * logit[i];
+                hbb += w * logit[i] * logit[i];
+            }
+            double det = haa * hbb - hab * hab;
+            if (!(Math.abs(det) > 1e-12)) {
+                throw new IllegalArgumentException("calibration cannot be fitted: the scores do not vary");
+            }
+            double da = (hbb * ga - hab * gb) / det;
+            double db = (haa * gb - hab * ga) / det;
+            a += da;
+            b += db;
+            if (Math.abs(da) + Math.abs(db) < 1e-10) {
+                return new CalibrationFit(a, b);
+            }
+        }
+        if (!Double.isFinite(a) || !Double.isFinite(b)) {
+            throw new IllegalArgumentException("calibration fit did not converge (separable labels?)");
+        }
+        return new CalibrationFit(a, b);
     }
 
     /** Midranks (1-based, ties averaged) of scores[indices[k]] among the given indices. */

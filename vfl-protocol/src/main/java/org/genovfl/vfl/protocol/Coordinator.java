@@ -48,7 +48,7 @@ public final class Coordinator implements AutoCloseable {
                 .scale(Math.pow(2, 40)).build();
     }
 
-    enum State { TRAINING, FINISHED }
+    enum State { TRAINING, FINISHED, TESTED }
 
     private final UUID runId;
     private final TrainingConfig config;
@@ -65,6 +65,7 @@ public final class Coordinator implements AutoCloseable {
     private double bestLoss = Double.POSITIVE_INFINITY;
     private int bestEpoch = -1;
     private int epochsWithoutImprovement;
+    private int releasedEpoch = EpochDecision.NOT_RELEASED;
 
     /**
      * @param labelHolder name of the hospital
@@ -166,12 +167,23 @@ public final class Coordinator implements AutoCloseable {
         return new MaskedValues(scores.round(), labelHolder, decryptAll(scores.round(), scores.ciphertexts()));
     }
 
-    /** Early stopping on the validation log-loss, and the cap on epochs. */
+    /**
+     * Early stopping on the validation metric, the cap on epochs, and divergence: metrics
+     * that are not finite, more than {@value TrainingConfig#MAX_SHARE_OUTSIDE_INTERVAL} of
+     * validation scores outside the cubic's interval, or a validation log-loss above
+     * {@link TrainingConfig#MAX_VALIDATION_LOG_LOSS} stop the run as failed (nothing
+     * released). A run that stops otherwise releases the epoch its release policy names.
+     */
     public EpochDecision decide(ValidationReport report) {
         if (!report.round().equals(currentRound) || !report.round().isValidation()) {
             throw new TrainingException(report.round(), "validation report for a round that is not open");
         }
         int epoch = report.round().epoch();
+        String divergence = divergence(report);
+        if (divergence != null) {
+            state = State.FINISHED;
+            return new EpochDecision(report.round(), true, bestEpoch, divergence, EpochDecision.NOT_RELEASED);
+        }
         double loss = config.stoppingMetric().loss(report.auc(), report.logLoss());
         if (loss < bestLoss - config.minDelta()) {
             bestLoss = loss;
@@ -183,16 +195,60 @@ public final class Coordinator implements AutoCloseable {
         String reason = null;
         if (epochsWithoutImprovement >= config.patience()) {
             reason = "no improvement of validation " + config.stoppingMetric() + " for " + config.patience() + " epochs";
-        } else if (report.shareOutsideInterval() > TrainingConfig.MAX_SHARE_OUTSIDE_INTERVAL) {
-            reason = String.format("%.0f%% of validation scores left the sigmoid approximation's interval",
-                    100 * report.shareOutsideInterval());
         } else if (epoch + 1 >= config.maxEpochs()) {
             reason = "reached " + config.maxEpochs() + " epochs";
         }
-        if (reason != null) {
-            state = State.FINISHED;
+        if (reason == null) {
+            return new EpochDecision(report.round(), false, bestEpoch, null, EpochDecision.NOT_RELEASED);
         }
-        return new EpochDecision(report.round(), reason != null, bestEpoch, reason);
+        state = State.FINISHED;
+        releasedEpoch = config.releasePolicy() == TrainingConfig.ReleasePolicy.LAST_EPOCH ? epoch : bestEpoch;
+        String released = config.releasePolicy() == TrainingConfig.ReleasePolicy.LAST_EPOCH
+                ? "; released the last epoch (" + epoch + ") by the LAST_EPOCH policy"
+                : "; released epoch " + bestEpoch + ", the best by validation " + config.stoppingMetric();
+        return new EpochDecision(report.round(), true, bestEpoch, reason + released, releasedEpoch);
+    }
+
+    /** Why the epoch shows that training diverged, or null. */
+    private static String divergence(ValidationReport report) {
+        if (!Double.isFinite(report.auc()) || !Double.isFinite(report.logLoss())
+                || !Double.isFinite(report.shareOutsideInterval())) {
+            return "diverged: the validation metrics are not finite";
+        }
+        if (report.shareOutsideInterval() > TrainingConfig.MAX_SHARE_OUTSIDE_INTERVAL) {
+            return String.format(java.util.Locale.ROOT, "diverged: %.0f%% of validation scores left the sigmoid "
+                    + "approximation's interval (at most %.0f%% allowed); lower the learning rate or raise l2",
+                    100 * report.shareOutsideInterval(), 100 * TrainingConfig.MAX_SHARE_OUTSIDE_INTERVAL);
+        }
+        if (report.logLoss() > TrainingConfig.MAX_VALIDATION_LOG_LOSS) {
+            return String.format(java.util.Locale.ROOT, "diverged: validation log-loss %.3f exceeds %.3f (three "
+                    + "times that of predicting 1/2); lower the learning rate or raise l2", report.logLoss(),
+                    TrainingConfig.MAX_VALIDATION_LOG_LOSS);
+        }
+        return null;
+    }
+
+    /**
+     * Decrypts the hospital's masked scores of the test rows under the released model, once,
+     * after training stopped without diverging. The secret key serves no other purpose after this.
+     */
+    public MaskedValues decryptTest(MaskedScores scores) {
+        RoundId round = scores.round();
+        if (!round.runId().equals(runId)) {
+            throw new TrainingException(round, "message belongs to another run");
+        }
+        if (state != State.FINISHED || releasedEpoch == EpochDecision.NOT_RELEASED || !round.isTest()
+                || round.epoch() != releasedEpoch) {
+            throw new TrainingException(round, "test scores are decrypted once, for the released epoch ("
+                    + releasedEpoch + "), after training stopped");
+        }
+        state = State.TESTED;
+        return new MaskedValues(round, labelHolder, decryptAll(round, scores.ciphertexts()));
+    }
+
+    /** The epoch whose weights the run released, or -1 while training or after divergence. */
+    public int releasedEpoch() {
+        return releasedEpoch;
     }
 
     public int bestEpoch() {
@@ -200,16 +256,22 @@ public final class Coordinator implements AutoCloseable {
     }
 
     public boolean finished() {
-        return state == State.FINISHED;
+        return state != State.TRAINING;
     }
 
-    /** Restores the stopping rule's state when a coordinator resumes a run. */
-    public void restoreHistory(List<ValidationReport> reports) {
+    /**
+     * Restores the stopping rule's state when a coordinator resumes a run.
+     *
+     * @return the decisions, as {@link #decide} took them the first time
+     */
+    public List<EpochDecision> restoreHistory(List<ValidationReport> reports) {
+        List<EpochDecision> decisions = new ArrayList<>();
         for (ValidationReport report : reports) {
             currentRound = report.round();
-            decide(report);
+            decisions.add(decide(report));
         }
         currentRound = null;
+        return decisions;
     }
 
     private List<double[]> decryptAll(RoundId round, List<byte[]> wire) {

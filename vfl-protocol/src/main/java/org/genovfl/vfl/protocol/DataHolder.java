@@ -51,6 +51,10 @@ abstract class DataHolder implements AutoCloseable {
     static final long ENCODING_CACHE_BYTES = 4L << 30;
 
     DataHolder(String name, double[][] rawFeatures, boolean hasIntercept, TrainingConfig config, KeySetup setup) {
+        if (!config.hasLearningRate()) {
+            throw new IllegalArgumentException("the learning rate must be derived from the data before a run starts "
+                    + "(StepSize)");
+        }
         this.name = name;
         this.config = config;
         this.split = CohortSplit.of(rawFeatures.length, config);
@@ -142,6 +146,11 @@ abstract class DataHolder implements AutoCloseable {
                 gradient[block * f + j] = values[j] - mask[j];
             }
         }
+        for (double g : gradient) {
+            if (!Double.isFinite(g)) {
+                throw new TrainingException(answer.round(), "diverged: " + name + "'s gradient is not finite");
+            }
+        }
         optimizer.step(gradient, config.learningRateAt(answer.round().epoch()), config.momentum(), config.l2());
         lastGradient = gradient;
         pendingMasks.forEach(mask -> Arrays.fill(mask, 0));
@@ -155,18 +164,22 @@ abstract class DataHolder implements AutoCloseable {
         return lastGradient.clone();
     }
 
-    /** Keeps the weights of the best epoch so far; stops when told. */
+    /**
+     * Keeps the weights of the best epoch so far; stops when told, keeping the released
+     * epoch's weights (the best epoch's, or this last epoch's under the LAST_EPOCH policy).
+     */
     public void onDecision(EpochDecision decision) {
-        if (decision.bestEpoch() == decision.round().epoch()) {
+        int epoch = decision.round().epoch();
+        if (decision.bestEpoch() == epoch || (decision.stop() && decision.releasedEpoch() == epoch)) {
             bestWeights = optimizer.weights();
-            bestEpoch = decision.bestEpoch();
+            bestEpoch = epoch;
         }
         if (decision.stop()) {
             state = State.FINISHED;
         }
     }
 
-    /** This party's final coefficients (standardised scale; intercept last for the hospital). */
+    /** This party's final coefficients: those of the released epoch (standardised scale; intercept last for the hospital). */
     public double[] finalWeights() {
         return bestWeights.clone();
     }

@@ -34,6 +34,7 @@ public final class LabelHolder extends DataHolder {
     private RoundId pendingValidation;
     private Metrics.Report lastReport;
     private Metrics.Report bestReport;
+    private Metrics.Report releasedReport;
 
     /**
      * @param labels 0/1 outcome per aligned row
@@ -62,7 +63,7 @@ public final class LabelHolder extends DataHolder {
         for (int k = 0; k < batch.length; k++) {
             y[k] = labels[batch[k]];
         }
-        List<Ciphertext> summed = sumLabScores(labScores);
+        List<Ciphertext> summed = ScoreMasking.sumLabScores(keys, algebra, labScores);
         List<Ciphertext> residuals;
         try {
             residuals = IntStream.range(0, summed.size()).parallel()
@@ -97,22 +98,12 @@ public final class LabelHolder extends DataHolder {
             throw new TrainingException(round, name + " is not ready for validation");
         }
         checkScores(round, labScores);
-        List<Ciphertext> summed = sumLabScores(labScores);
+        List<Ciphertext> summed = ScoreMasking.sumLabScores(keys, algebra, labScores);
         double[] own = currentScores(split.validation());
-        int slots = keys.layout().slots();
         double[] mask = algebra.freshMask(EncryptedAlgebra.SCORE_MASK);
-        List<Ciphertext> masked = new ArrayList<>();
-        for (int block = 0; block < summed.size(); block++) {
-            double[] plain = mask.clone();
-            for (int i = 0; i < slots && block * slots + i < own.length; i++) {
-                plain[i] += own[block * slots + i];
-            }
-            masked.add(algebra.addPlain(summed.get(block), plain));
-            summed.get(block).close();
-        }
         pendingScoreMask = mask;
         pendingValidation = round;
-        return new MaskedScores(round, EncryptedAlgebra.toWire(masked));
+        return ScoreMasking.maskedSum(round, keys, algebra, summed, own, mask);
     }
 
     /** Unmasks the validation scores, evaluates them against the labels, and reports aggregates. */
@@ -123,15 +114,13 @@ public final class LabelHolder extends DataHolder {
         int[] rows = split.validation();
         double[] probabilities = new double[rows.length];
         double[] y = new double[rows.length];
-        int slots = keys.layout().slots();
+        double[] z = ScoreMasking.unmask(answer, pendingScoreMask, rows.length, keys.layout().slots());
         int outside = 0;
         for (int k = 0; k < rows.length; k++) {
-            double z = answer.values().get(k / slots)[k % slots] - pendingScoreMask[k % slots];
-            outside += Math.abs(z) > sigmoid.interval() ? 1 : 0;
-            probabilities[k] = SigmoidPolynomial.sigmoid(z);
+            outside += Math.abs(z[k]) > sigmoid.interval() ? 1 : 0;
+            probabilities[k] = SigmoidPolynomial.sigmoid(z[k]);
             y[k] = labels[rows[k]];
         }
-        java.util.Arrays.fill(pendingScoreMask, 0);
         pendingValidation = null;
         lastReport = Metrics.evaluate(probabilities, y);
         return new ValidationReport(answer.round(), lastReport.auc().value(), lastReport.logLoss(),
@@ -143,9 +132,14 @@ public final class LabelHolder extends DataHolder {
         return lastReport;
     }
 
-    /** The full evaluation of the best epoch: the released model's report. */
+    /** The full validation evaluation of the best epoch. */
     public Metrics.Report bestReport() {
         return bestReport;
+    }
+
+    /** The full validation evaluation of the released epoch (the best, or the last under LAST_EPOCH). */
+    public Metrics.Report releasedReport() {
+        return releasedReport;
     }
 
     @Override
@@ -153,24 +147,10 @@ public final class LabelHolder extends DataHolder {
         if (decision.bestEpoch() == decision.round().epoch()) {
             bestReport = lastReport;
         }
-        super.onDecision(decision);
-    }
-
-    private List<Ciphertext> sumLabScores(List<EncryptedScores> labScores) {
-        List<Ciphertext> sum = algebra.fromWire(labScores.get(0).ciphertexts());
-        for (int lab = 1; lab < labScores.size(); lab++) {
-            List<Ciphertext> other = algebra.fromWire(labScores.get(lab).ciphertexts());
-            if (other.size() != sum.size()) {
-                other.forEach(Ciphertext::close);
-                sum.forEach(Ciphertext::close);
-                throw new TrainingException(labScores.get(lab).round(), "labs sent different numbers of score blocks");
-            }
-            for (int block = 0; block < sum.size(); block++) {
-                keys.context().evaluator().addInPlace(sum.get(block), other.get(block));
-                other.get(block).close();
-            }
+        if (decision.stop()) {
+            releasedReport = decision.releasedEpoch() == decision.round().epoch() ? lastReport : bestReport;
         }
-        return sum;
+        super.onDecision(decision);
     }
 
     private void checkScores(RoundId round, List<EncryptedScores> labScores) {

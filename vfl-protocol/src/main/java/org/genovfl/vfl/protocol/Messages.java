@@ -54,8 +54,42 @@ public final class Messages {
             double shareOutsideInterval) {
     }
 
-    /** Coordinator → everyone: go on or stop, and which epoch's weights to keep. */
-    public record EpochDecision(RoundId round, boolean stop, int bestEpoch, String reason) {
+    /**
+     * Coordinator → everyone: go on or stop, the best validation epoch so far, and when
+     * stopping the epoch whose weights are released ({@code releasedEpoch}, by the run's
+     * release policy) or -1 if the run diverged and releases nothing ({@link #failed()}).
+     */
+    public record EpochDecision(RoundId round, boolean stop, int bestEpoch, String reason, int releasedEpoch) {
+
+        /** A decision to go on: nothing released yet. */
+        public EpochDecision(RoundId round, boolean stop, int bestEpoch, String reason) {
+            this(round, stop, bestEpoch, reason, NOT_RELEASED);
+        }
+
+        public static final int NOT_RELEASED = -1;
+
+        /** The run stopped because it diverged: it fails and no party releases coefficients. */
+        public boolean failed() {
+            return stop && releasedEpoch == NOT_RELEASED;
+        }
+    }
+
+    /**
+     * Hospital → coordinator: the released model measured once on the test rows, aggregates
+     * only (exact σ of the decrypted scores), and the references the hospital can compute
+     * alone on the same rows.
+     *
+     * @param calibrationIntercept intercept of the logistic recalibration of y on logit(p) (ideal 0)
+     * @param calibrationSlope slope of that recalibration (ideal 1; below 1 means over-confident scores)
+     * @param calibration binned reliability: per tenth of predicted probability, count, mean predicted, observed rate
+     * @param prevalenceLogLoss log-loss of predicting the training prevalence for everyone (no features)
+     * @param clinicalOnlyAuc test AUC of the hospital's own columns alone, trained in the clear on
+     *     the same training rows with the same hyper-parameters; NaN without clinical columns
+     */
+    public record TestReport(RoundId round, int patients, int positives, double auc, double aucLower,
+            double aucUpper, double logLoss, double brier, double accuracy, double calibrationIntercept,
+            double calibrationSlope, List<org.genovfl.vfl.math.Metrics.CalibrationBin> calibration,
+            double shareOutsideInterval, double prevalenceLogLoss, double clinicalOnlyAuc) {
     }
 
     /** SHA-256 of a message's ciphertexts, bound to its round and sender: what the audit trail records. */
