@@ -17,8 +17,9 @@ import org.genovfl.vfl.gwas.GwasMessages.RunId;
  */
 public final class LocalGwasRun {
 
-    /** Payload bytes and message counts per party. */
-    public record Traffic(Map<String, Long> sentBytes, Map<String, Long> receivedBytes, Map<String, Integer> messages) {
+    /** Payload bytes and message counts per party, and the wall time each spent handling messages. */
+    public record Traffic(Map<String, Long> sentBytes, Map<String, Long> receivedBytes, Map<String, Integer> messages,
+            Map<String, Long> busyNanos) {
     }
 
     /** The released results and what moved. */
@@ -65,6 +66,7 @@ public final class LocalGwasRun {
         Map<String, Long> sent = new LinkedHashMap<>();
         Map<String, Long> received = new LinkedHashMap<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, Long> busy = new LinkedHashMap<>();
         Deque<GwasMessage> queue = new ArrayDeque<>();
         parties.forEach(p -> queue.addAll(p.start()));
         while (!queue.isEmpty()) {
@@ -76,13 +78,15 @@ public final class LocalGwasRun {
             sent.merge(message.from(), message.payloadBytes(), Long::sum);
             received.merge(message.to(), message.payloadBytes(), Long::sum);
             counts.merge(message.from(), 1, Integer::sum);
+            long start = System.nanoTime();
             queue.addAll(recipient.receive(message));
+            busy.merge(recipient.name(), System.nanoTime() - start, Long::sum);
         }
         for (GwasParticipant p : parties) {
             if (p.phase() != GwasParticipant.Phase.DONE) {
                 throw new IllegalStateException(p.name() + " stopped in phase " + p.phase() + " with no message left");
             }
         }
-        return new Traffic(sent, received, counts);
+        return new Traffic(sent, received, counts, busy);
     }
 }

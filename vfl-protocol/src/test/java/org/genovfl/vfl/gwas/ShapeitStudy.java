@@ -46,7 +46,8 @@ final class ShapeitStudy {
         double[][] standardised = standardise(common.columns());
         double[][] causalColumns = new double[CAUSAL][];
         for (int k = 0; k < CAUSAL; k++) {
-            int c = leastLinked(standardised, common.qc(), (2 * k + 1) * standardised.length / (2 * CAUSAL));
+            int c = leastLinked(standardised, common.qc(), k * standardised.length / CAUSAL,
+                    (k + 1) * standardised.length / CAUSAL);
             causal.add(common.variants().get(c));
             causalColumns[k] = standardised[c];
         }
@@ -62,8 +63,8 @@ final class ShapeitStudy {
             double quantitativeGenetic = 0;
             for (int k = 0; k < CAUSAL; k++) {
                 double sign = k % 2 == 0 ? 1 : -1;
-                binaryGenetic += sign * (1.0 - 0.05 * k) * causalColumns[k][i];
-                quantitativeGenetic += sign * (3.6 - 0.15 * k) * causalColumns[k][i];
+                binaryGenetic += sign * (1.5 - 0.06 * k) * causalColumns[k][i];
+                quantitativeGenetic += sign * (3.6 - 0.1 * k) * causalColumns[k][i];
             }
             double stratification = 0.3 * ancestry[i] / ancestrySd;
             double logit = -0.4 + 0.04 * (clinical[i][0] - 52.5) + 0.5 * (clinical[i][1] - 0.5) + binaryGenetic
@@ -75,18 +76,18 @@ final class ShapeitStudy {
     }
 
     /**
-     * Among 60 variants from {@code from} with MAF above 0.2, the one whose largest |r| with any
-     * variant within 400 columns is smallest.
+     * Among the variants in [from, to) with MAF above 0.2, the one whose largest |r| with any
+     * variant within 200 columns is smallest: a signal without close proxies.
      */
-    private static int leastLinked(double[][] z, List<VariantQc> qc, int from) {
+    private static int leastLinked(double[][] z, List<VariantQc> qc, int from, int to) {
         int best = from;
         double bestR = Double.POSITIVE_INFINITY;
-        for (int c = from; c < Math.min(from + 60, z.length); c++) {
+        for (int c = from; c < to; c++) {
             if (qc.get(c).minorAlleleFrequency() < 0.2) {
                 continue;
             }
             double worst = 0;
-            for (int other = Math.max(0, c - 400); other < Math.min(z.length, c + 400); other++) {
+            for (int other = Math.max(0, c - 200); other < Math.min(z.length, c + 200); other++) {
                 if (other != c) {
                     worst = Math.max(worst, Math.abs(NullModel.dot(z[c], z[other]) / z[c].length));
                 }
