@@ -67,11 +67,6 @@ public final class GwasCoordinator implements GwasParticipant {
     }
 
     @Override
-    public List<GwasMessage> start() {
-        return List.of();
-    }
-
-    @Override
     public List<GwasMessage> receive(GwasMessage message) {
         if (!message.run().equals(run)) {
             throw new GwasException(run, -1, GwasException.Stage.MISMATCH, "message for another run");

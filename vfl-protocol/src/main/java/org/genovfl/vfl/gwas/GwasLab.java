@@ -71,11 +71,6 @@ public final class GwasLab implements GwasParticipant {
     }
 
     @Override
-    public List<GwasMessage> start() {
-        return List.of();
-    }
-
-    @Override
     public List<GwasMessage> receive(GwasMessage message) {
         if (!message.run().equals(run) || !message.to().equals(name)) {
             throw new GwasException(run, -1, GwasException.Stage.MISMATCH, "message for another run or party");

@@ -30,8 +30,10 @@ public interface GwasParticipant extends AutoCloseable {
 
     Phase phase();
 
-    /** The messages this role sends unprompted at the start of the run (maybe none). */
-    List<GwasMessage> start();
+    /** The messages this role sends unprompted at the start of the run; only the hospital has any. */
+    default List<GwasMessage> start() {
+        return List.of();
+    }
 
     /**
      * @throws GwasException if the message is not for this run, not expected in this phase, or malformed
