@@ -114,7 +114,12 @@
       status.className = 'status ' + run.status.toLowerCase();
       var p = run.progress;
       text('psi-step', p ? p.step : null);
-      if (p && p.total > 0) {
+      if (run.status === 'COMPLETED') {
+        var done = document.getElementById('psi-bar');
+        done.max = 1;
+        done.value = 1;
+        text('psi-done', 'done');
+      } else if (p && p.total > 0) {
         var bar = document.getElementById('psi-bar');
         bar.max = p.total;
         bar.value = p.done;

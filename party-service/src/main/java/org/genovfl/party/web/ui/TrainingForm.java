@@ -23,22 +23,27 @@ public class TrainingForm {
             new Parameter("batchSize", "Batch size", "Patients per encrypted round; 0 uses the whole training split.",
                     Integer.toString(DEFAULTS.batchSize())),
             new Parameter("learningRate", "Learning rate", "Step size of gradient descent at the first epoch.",
-                    Double.toString(DEFAULTS.learningRate())),
+                    plain(DEFAULTS.learningRate())),
             new Parameter("learningRateDecay", "Learning-rate decay", "The rate at epoch e is rate / (1 + decay × e).",
-                    Double.toString(DEFAULTS.learningRateDecay())),
+                    plain(DEFAULTS.learningRateDecay())),
             new Parameter("momentum", "Momentum", "Nesterov momentum, 0 to below 1; smooths and speeds up descent.",
-                    Double.toString(DEFAULTS.momentum())),
+                    plain(DEFAULTS.momentum())),
             new Parameter("l2", "L2 penalty", "Shrinks coefficients towards zero against over-fitting (not the intercept).",
-                    Double.toString(DEFAULTS.l2())),
+                    plain(DEFAULTS.l2())),
             new Parameter("validationFraction", "Validation share", "Share of the aligned cohort held out to measure AUC.",
-                    Double.toString(DEFAULTS.validationFraction())),
+                    plain(DEFAULTS.validationFraction())),
             new Parameter("patience", "Patience", "Epochs without improvement before training stops early.",
                     Integer.toString(DEFAULTS.patience())),
             new Parameter("minDelta", "Minimum improvement", "The smallest change of the stopping metric that counts.",
-                    Double.toString(DEFAULTS.minDelta())),
+                    plain(DEFAULTS.minDelta())),
             new Parameter("sigmoidInterval", "Sigmoid interval", "Scores within ± this use the cubic stand-in for σ.",
-                    Double.toString(DEFAULTS.sigmoidInterval())),
+                    plain(DEFAULTS.sigmoidInterval())),
             new Parameter("seed", "Seed", "Fixes the validation split and batch order, so a run can be repeated.", "42"));
+
+    /** A default as a person writes it: 0.0001, not 1.0E-4. */
+    private static String plain(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
 
     private UUID projectId;
     private String psiRunId = "";
