@@ -6,14 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.genovfl.audit.AuditEvent;
 import org.genovfl.audit.AuditLedger;
 import org.genovfl.audit.embedded.ChainVerification;
@@ -97,7 +91,7 @@ class AuditTrailController {
     ResponseEntity<byte[]> export(@PathVariable UUID projectId,
             @RequestParam(defaultValue = "json") ExportFormat format) throws IOException {
         List<AuditEvent> events = ledger.byProject(projectId);
-        byte[] body = format == ExportFormat.csv ? csv(events).getBytes(StandardCharsets.UTF_8)
+        byte[] body = format == ExportFormat.csv ? AuditExport.csv(events).getBytes(StandardCharsets.UTF_8)
                 : json.writerWithDefaultPrettyPrinter().writeValueAsBytes(events);
         MediaType type = format == ExportFormat.csv ? new MediaType("text", "csv", StandardCharsets.UTF_8)
                 : MediaType.APPLICATION_JSON;
@@ -147,42 +141,8 @@ class AuditTrailController {
     }
 
     private ArtifactVerification verify(InputStream body) throws IOException {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
-        long size = 0;
-        try (DigestInputStream digesting = new DigestInputStream(body, sha256)) {
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = digesting.read(buffer)) != -1; ) {
-                size += n;
-            }
-        }
-        String hash = HexFormat.of().formatHex(sha256.digest());
-        List<AuditEvent> events = ledger.byArtifactHash(hash);
-        return new ArtifactVerification(hash, size, !events.isEmpty(), events);
-    }
-
-    static String csv(List<AuditEvent> events) {
-        StringBuilder out = new StringBuilder(
-                "eventId,projectId,sequence,type,actingOrganisation,occurredAt,artifactHashes,metadata\r\n");
-        for (AuditEvent e : events) {
-            out.append(String.join(",", List.of(e.eventId().toString(), e.projectId().toString(),
-                    Long.toString(e.sequence()), e.type().name(), quoted(e.actingOrganisation()),
-                    e.occurredAt().toString(), quoted(pairs(e.artifactHashes())), quoted(pairs(e.metadata())))))
-                    .append("\r\n");
-        }
-        return out.toString();
-    }
-
-    private static String pairs(Map<String, String> entries) {
-        return entries.entrySet().stream().map(en -> en.getKey() + "=" + en.getValue()).collect(Collectors.joining(";"));
-    }
-
-    /** RFC 4180: every field quoted, quotes doubled. */
-    private static String quoted(String field) {
-        return "\"" + field.replace("\"", "\"\"") + "\"";
+        ArtifactDigest digest = ArtifactDigest.of(body);
+        List<AuditEvent> events = ledger.byArtifactHash(digest.sha256());
+        return new ArtifactVerification(digest.sha256(), digest.sizeBytes(), !events.isEmpty(), events);
     }
 }

@@ -34,12 +34,12 @@ import org.hl7.fhir.r4.model.Reference;
  * plus age and BMI by a logistic model with a fixed seed. Some patients have withdrawn
  * their research consent. Nothing here is visible to a party except through its own import.
  */
-final class DemoStudy {
+public final class DemoStudy {
 
-    static final String AGE_LOINC = "30525-0";
-    static final String BMI_LOINC = "39156-5";
+    public static final String AGE_LOINC = "30525-0";
+    public static final String BMI_LOINC = "39156-5";
     /** SNOMED CT 44054006: type 2 diabetes mellitus, the planted outcome. */
-    static final String OUTCOME_SNOMED = "44054006";
+    public static final String OUTCOME_SNOMED = "44054006";
     static final int GENOMIC_FEATURES = 100;
     static final int NOT_AT_HOSPITAL = 33;
     static final int NEVER_SEQUENCED = 30;
@@ -55,10 +55,10 @@ final class DemoStudy {
             TrainingConfig.DERIVED_LEARNING_RATE, 0.02, 0.9, 0.1, 6, 1e-4, 8.0, TrainingConfig.StoppingMetric.AUC,
             0.2, TrainingConfig.ReleasePolicy.BEST_VALIDATION);
 
-    final Path referenceVcf;
-    final Path unphasedVcf;
+    public final Path referenceVcf;
+    public final Path unphasedVcf;
     /** The lab's candidate features: rsIDs of common variants spread along the chromosome. */
-    final List<String> rsIds = new ArrayList<>();
+    public final List<String> rsIds = new ArrayList<>();
     /** The three variants the outcome was planted on (a subset of {@link #rsIds}). */
     final List<String> plantedRsIds = new ArrayList<>();
     final List<HospitalPatient> hospitalPatients = new ArrayList<>();
@@ -96,7 +96,7 @@ final class DemoStudy {
         this.unphasedVcf = dir.resolve("unphased.vcf.gz");
     }
 
-    static DemoStudy generate(Path dataDirectory, long seed) {
+    public static DemoStudy generate(Path dataDirectory, long seed) {
         DemoStudy study = new DemoStudy(dataDirectory);
         study.plant(seed);
         return study;
@@ -187,7 +187,7 @@ final class DemoStudy {
     }
 
     /** The hospital's records as a FHIR R4 collection Bundle: Patient, age and BMI Observations, Conditions. */
-    String hospitalBundle(FhirContext fhir) {
+    public String hospitalBundle(FhirContext fhir) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         int unsequenced = 0;
         for (HospitalPatient p : hospitalPatients) {

@@ -25,7 +25,7 @@ import org.genovfl.vfl.baseline.CentralizedLogisticRegression;
  * hospital a FHIR bundle, the lab the VCF files as they come), then the coordinator
  * defines the feature-split project and every party answers with counts.
  */
-final class StudyDataDemo {
+public final class StudyDataDemo {
 
     private final DemoNetwork network;
     private final HttpClient http;
@@ -175,15 +175,18 @@ final class StudyDataDemo {
     }
 
     private HttpRequest multipart(PartyRole role, String path, Path file) throws IOException {
+        return fileUpload(request(role, path, "admin"), file).build();
+    }
+
+    /** {@code request} as a multipart POST of {@code file} in part "file", as {@code POST /api/ingest/vcf} takes it. */
+    public static HttpRequest.Builder fileUpload(HttpRequest.Builder request, Path file) throws IOException {
         String boundary = "genovfl-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + file.getFileName()
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.write(Files.readAllBytes(file));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return request(role, path, "admin")
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .build();
+        return request.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
     }
 }

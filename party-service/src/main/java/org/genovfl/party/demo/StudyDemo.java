@@ -42,22 +42,26 @@ public final class StudyDemo {
     private final HttpClient http;
     private final List<PartyProcess> processes = new ArrayList<>();
     private Path releasedModel;
+    /** Keep the services running after the study, until Ctrl-C, so a person can look around. */
+    private final boolean stay;
 
-    private StudyDemo(DemoNetwork network) {
+    private StudyDemo(DemoNetwork network, boolean stay) {
         this.network = network;
+        this.stay = stay;
         this.http = HttpClient.newBuilder().sslContext(trustingDemoCa(network)).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: StudyDemo <demo-directory>");
+        boolean stay = args.length == 2 && args[1].equals("--stay");
+        if (args.length != 1 && !stay) {
+            System.err.println("usage: StudyDemo <demo-directory> [--stay]");
             System.exit(2);
         }
         // The demo prints its own story; libraries' start-up chatter would drown it.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         DemoNetwork network = DemoNetwork.openOrCreate(Path.of(args[0]), DEFAULT_PORTS);
-        StudyDemo demo = new StudyDemo(network);
+        StudyDemo demo = new StudyDemo(network, stay);
         Thread stopper = new Thread(demo::stopAll, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
         boolean ok;
@@ -136,13 +140,56 @@ public final class StudyDemo {
             return false;
         }
 
+        printWebApp();
+        if (stay) {
+            console.line("");
+            console.line("The three services keep running with the finished study; press Ctrl-C to stop them.");
+            // The shutdown hook stops the services when Ctrl-C ends this JVM.
+            Thread.currentThread().join();
+        }
         console.step("Stopping the party services");
         boolean clean = stopAll();
         console.line(clean ? "all three stopped cleanly" : "a service had to be killed");
         console.done();
-        console.line("");
-        console.line("Sign in to a party with the accounts in %s", network.directory().resolve("credentials.properties"));
+        if (!stay) {
+            console.line("Run ./genovfl demo --stay to keep them running and look around in a browser.");
+        }
         return clean;
+    }
+
+    /** Each party's web app and the demo's accounts (the same at every party; local demo passwords). */
+    private void printWebApp() {
+        console.step("The web app: each party serves its own at its HTTPS root");
+        for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
+            console.line("%-11s %-28s %s/", role, DemoNetwork.ORGANISATIONS.get(role), network.url(role));
+        }
+        console.line("accounts (every party; passwords also in %s):", network.directory().resolve("credentials.properties"));
+        console.line("  %-12s %-12s %s", "coordinator", network.password("coordinator"),
+                "defines projects and runs training (at the coordinator)");
+        console.line("  %-12s %-12s %s", "admin", network.password("admin"),
+                "imports data, aligns cohorts, reads its released model (at the hospital and the lab)");
+        console.line("  %-12s %-12s %s", "regulator", network.password("regulator"),
+                "reads the audit trail, verifies files (at any party)");
+        console.line("the parties' certificates come from the demo's own CA: the browser warns until you trust %s",
+                writeCaCertificate());
+        console.done();
+    }
+
+    /** The demo CA's certificate as PEM, for a browser's trust settings; written once beside the trust store. */
+    private Path writeCaCertificate() {
+        Path pem = network.trustStore().resolveSibling("demo-ca.crt");
+        try {
+            if (!Files.exists(pem)) {
+                KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.storePassword().toCharArray());
+                java.security.cert.Certificate ca = trust.getCertificate(trust.aliases().nextElement());
+                String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .encodeToString(ca.getEncoded());
+                Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
+            }
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot write the demo CA certificate", e);
+        }
+        return pem;
     }
 
     private boolean awaitHealthy(PartyProcess process) throws InterruptedException {

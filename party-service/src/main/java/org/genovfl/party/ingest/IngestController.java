@@ -4,14 +4,9 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.genovfl.party.ingest.fhir.ClinicalCsvImporter;
 import org.genovfl.party.ingest.fhir.ClinicalImport;
 import org.genovfl.party.ingest.fhir.FhirBundleImporter;
@@ -19,15 +14,12 @@ import org.genovfl.party.ingest.fhir.FhirImportException;
 import org.genovfl.party.ingest.genomics.GenomicsReportingExporter;
 import org.genovfl.party.ingest.genomics.GenomicsReportingImporter;
 import org.genovfl.party.ingest.genomics.ImportedDataset;
-import org.genovfl.party.ingest.vcf.SampleSheet;
 import org.genovfl.party.ingest.vcf.VcfFormatException;
-import org.genovfl.party.ingest.vcf.VcfImporter;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -55,23 +47,23 @@ class IngestController {
     private final FhirContext fhir;
     private final FhirBundleImporter bundles;
     private final ClinicalCsvImporter csv;
-    private final VcfImporter vcf;
+    private final VcfUpload vcfUpload;
     private final GenomicsReportingImporter genomicsIn;
     private final GenomicsReportingExporter genomicsOut;
-    private final JdbcClient jdbc;
+    private final HeldData held;
     private final ImportProgress progress;
 
-    IngestController(FhirContext fhir, FhirBundleImporter bundles, ClinicalCsvImporter csv, VcfImporter vcf,
-            GenomicsReportingImporter genomicsIn, GenomicsReportingExporter genomicsOut, JdbcClient jdbc,
+    IngestController(FhirContext fhir, FhirBundleImporter bundles, ClinicalCsvImporter csv, VcfUpload vcfUpload,
+            GenomicsReportingImporter genomicsIn, GenomicsReportingExporter genomicsOut, HeldData held,
             ImportProgress progress) {
         this.progress = progress;
         this.fhir = fhir;
         this.bundles = bundles;
         this.csv = csv;
-        this.vcf = vcf;
+        this.vcfUpload = vcfUpload;
         this.genomicsIn = genomicsIn;
         this.genomicsOut = genomicsOut;
-        this.jdbc = jdbc;
+        this.held = held;
     }
 
     @Operation(summary = "Imports a FHIR R4 Bundle (collection or transaction): Patient, Consent, Observation, Condition",
@@ -114,29 +106,7 @@ class IngestController {
     @PostMapping(path = "/api/ingest/vcf", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ImportedDataset importVcf(@RequestParam String name, @RequestPart("file") MultipartFile file,
             @RequestPart(name = "sampleSheet", required = false) MultipartFile sampleSheet) throws IOException {
-        Path directory = Files.createTempDirectory("genovfl-vcf-");
-        try {
-            String fileName = Path.of(file.getOriginalFilename() == null ? "upload.vcf" : file.getOriginalFilename())
-                    .getFileName().toString();
-            Path vcfFile = save(file, directory.resolve(fileName));
-            SampleSheet sheet = sampleSheet == null || sampleSheet.isEmpty() ? SampleSheet.identity()
-                    : SampleSheet.read(save(sampleSheet, directory.resolve("sample-sheet.csv")));
-            return vcf.importFile(vcfFile, name, sheet);
-        } finally {
-            try (var files = Files.list(directory)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(directory);
-        }
-    }
-
-    private static Path save(MultipartFile part, Path target) throws IOException {
-        try (InputStream in = part.getInputStream()) {
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return target;
+        return vcfUpload.importUpload(name, file, sampleSheet);
     }
 
     @ExceptionHandler(VcfFormatException.class)
@@ -187,13 +157,6 @@ class IngestController {
     @Operation(summary = "Counts of what this party holds", description = "Role: PARTY_ADMIN. Counts only.")
     @GetMapping("/api/ingest/summary")
     Map<String, Long> summary() {
-        Map<String, Long> counts = new TreeMap<>();
-        for (String table : List.of("patient", "linkage_identifier", "consent_event", "clinical_observation",
-                "clinical_condition", "genotype_sample", "genotype_variant")) {
-            counts.put(table, jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single());
-        }
-        counts.put("genotype_dataset_ready", jdbc.sql("SELECT count(*) FROM genotype_dataset WHERE status = 'READY'")
-                .query(Long.class).single());
-        return counts;
+        return held.summary();
     }
 }

@@ -13,11 +13,11 @@ import org.springframework.web.bind.annotation.RestController;
 class PeerController {
 
     private final PartyProperties properties;
-    private final PartyClient client;
+    private final PeerDirectory directory;
 
-    PeerController(PartyProperties properties, PartyClient client) {
+    PeerController(PartyProperties properties, PeerDirectory directory) {
         this.properties = properties;
-        this.client = client;
+        this.directory = directory;
     }
 
     @Operation(summary = "Greets an authenticated peer", description = "Caller: another party (mutual TLS).")
@@ -32,23 +32,6 @@ class PeerController {
     @PreAuthorize("hasAnyRole('PARTY_ADMIN', 'COORDINATOR')")
     @GetMapping("/api/peers")
     List<PeerStatus> peers() {
-        return properties.peers().stream().map(this::status).toList();
-    }
-
-    private PeerStatus status(PartyProperties.Peer peer) {
-        PeerGreeting greeting = null;
-        String problem;
-        try {
-            greeting = client.get(peer, "/peer/hello", PeerGreeting.class);
-            boolean consistent = peer.organisation().equals(greeting.organisation())
-                    && properties.organisation().equals(greeting.callerSeenAs());
-            problem = consistent ? null : "peer answered with an unexpected identity";
-        } catch (PeerCallException e) {
-            problem = e.problem().getDetail();
-        }
-        PeerTraffic.Bytes traffic = client.traffic(peer.organisation());
-        return new PeerStatus(peer.organisation(), peer.role(), peer.url(), problem == null,
-                greeting == null ? null : greeting.organisation(), greeting == null ? null : greeting.callerSeenAs(),
-                problem, traffic.sent(), traffic.received());
+        return directory.statuses();
     }
 }

@@ -422,4 +422,15 @@ class PsiRunStore {
                         null))
                 .optional();
     }
+
+    /** Ids of this party's latest runs, newest first (for the web pages' run history). */
+    List<UUID> latestRunIds(int limit) {
+        return jdbc.sql("SELECT id FROM psi_run ORDER BY started_at DESC LIMIT ?").param(limit)
+                .query((rs, row) -> rs.getObject(1, UUID.class)).list();
+    }
+
+    Optional<String> peerOrganisation(UUID runId) {
+        return jdbc.sql("SELECT p.organisation_name FROM psi_run r JOIN party p ON p.id = r.peer_party_id WHERE r.id = ?")
+                .param(runId).query(String.class).optional();
+    }
 }

@@ -489,7 +489,7 @@ public class DataHolderTraining implements DisposableBean {
     // ---- people API ----------------------------------------------------------------------------
 
     /** This party's released coefficient file (hospital or lab), as its MODEL_RELEASED event hashed it. */
-    Optional<byte[]> modelFile(UUID runId) {
+    public Optional<byte[]> modelFile(UUID runId) {
         return store.coefficientFile(runId);
     }
 
@@ -497,7 +497,7 @@ public class DataHolderTraining implements DisposableBean {
      * This party's own view of a run: where it stands, why it stopped and, after release,
      * its own coefficients with the names of their columns.
      */
-    Optional<TrainingRunView> find(UUID runId) {
+    public Optional<TrainingRunView> find(UUID runId) {
         return store.findWithoutKeys(runId).filter(run -> run.role() != PartyRole.COORDINATOR).map(run -> {
             Session session = sessions.get(runId);
             Integer applied = session != null ? Integer.valueOf(session.appliedRound)
