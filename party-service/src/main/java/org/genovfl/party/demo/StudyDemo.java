@@ -141,7 +141,8 @@ public final class StudyDemo {
         console.line(clean ? "all three stopped cleanly" : "a service had to be killed");
         console.done();
         console.line("");
-        console.line("Sign in to a party with the accounts in %s", network.directory().resolve("credentials.properties"));
+        console.line("Sign in to a party with its own accounts (<party>-admin, -coordinator, -regulator) in %s",
+                network.directory().resolve("credentials.properties"));
         return clean;
     }
 
@@ -168,7 +169,7 @@ public final class StudyDemo {
 
     private JsonNode getJson(PartyRole role, String path, String account) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(network.url(role).resolve(path))
-                .header("Authorization", network.authorization(account))
+                .header("Authorization", network.authorization(role, account))
                 .GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -188,7 +189,7 @@ public final class StudyDemo {
 
     private static SSLContext trustingDemoCa(DemoNetwork network) {
         try {
-            KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.storePassword().toCharArray());
+            KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.trustStorePassword().toCharArray());
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
@@ -207,7 +208,7 @@ public final class StudyDemo {
     /** The party's released coefficient file, saved where a regulator could be handed it. */
     private Path downloadModel(PartyRole role, UUID runId) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(network.url(role).resolve("/api/training-runs/" + runId + "/model"))
-                .header("Authorization", network.authorization("admin"))
+                .header("Authorization", network.authorization(role, "admin"))
                 .GET().build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {
