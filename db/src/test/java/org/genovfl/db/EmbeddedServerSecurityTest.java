@@ -34,8 +34,12 @@ class EmbeddedServerSecurityTest {
     @Test
     void serverIsOwnerOnlyPasswordProtectedAndDurable() throws Exception {
         Path dataDirectory = root.resolve("pg");
+        assertThat(mode(root)).isEqualTo("rwx------");
         try (PartyDatabase db = PartyDatabase.embedded(dataDirectory, 0)) {
             assertThat(mode(dataDirectory)).isEqualTo("rwx------");
+            // The library makes the directory it installs its binaries in (here the parent)
+            // writable by everyone; the party's directory must stay owner-only.
+            assertThat(mode(root)).isEqualTo("rwx------");
             Path passwordFile = PartyDatabase.defaultPasswordFile(dataDirectory);
             assertThat(passwordFile).isEqualTo(root.resolve("keys/pg.password").toAbsolutePath());
             assertThat(mode(passwordFile)).isEqualTo("rw-------");
