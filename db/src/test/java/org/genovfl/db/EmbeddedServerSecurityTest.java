@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -126,8 +127,7 @@ class EmbeddedServerSecurityTest {
         try (PartyDatabase db = PartyDatabase.embedded(dataDirectory, 0);
                 Connection c = db.dataSource().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT id FROM committed_before_the_kill")) {
-            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).isIn(java.util.Optional.empty(),
-                    java.util.Optional.of(false));
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).isIn(Optional.empty(), Optional.of(false));
             assertThat(rs.next()).isTrue();
             assertThat(rs.getInt(1)).isEqualTo(7);
         }

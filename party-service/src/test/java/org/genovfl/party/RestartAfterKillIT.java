@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ import java.util.stream.Stream;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.demo.DemoNetwork;
 import org.genovfl.party.ingest.TestData;
+import org.genovfl.party.security.pki.DemoCertificateAuthority;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +56,7 @@ class RestartAfterKillIT {
         Path dataDirectory = directory.resolve("data/lab");
         Path uploads = dataDirectory.resolve("uploads");
         HttpClient https = ThreePartyNetwork.clientTrusting(null,
-                org.genovfl.party.security.pki.DemoCertificateAuthority.load(network.trustStore(),
+                DemoCertificateAuthority.load(network.trustStore(),
                         network.trustStorePassword().toCharArray()));
         URI lab = network.url(PartyRole.LAB);
 
@@ -115,8 +117,7 @@ class RestartAfterKillIT {
         Process second = start(network, "second");
         try {
             awaitHealthy(https, lab, second);
-            assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).isIn(java.util.Optional.empty(),
-                    java.util.Optional.of(false));
+            assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).isIn(Optional.empty(), Optional.of(false));
             assertThat(filesIn(uploads)).isZero();
             assertThat(summary(https, network, lab)).isEqualTo(committed);
             assertThat(Files.readString(directory.resolve("logs/lab-second.log")))

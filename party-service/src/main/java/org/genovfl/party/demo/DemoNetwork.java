@@ -5,21 +5,25 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
-import java.security.GeneralSecurityException;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.security.Certificates;
 import org.genovfl.party.security.pki.DemoCertificateAuthority;
@@ -135,7 +139,7 @@ public final class DemoNetwork {
     /** The HTTP Basic {@code Authorization} header value of {@code party}'s account of kind {@code account}. */
     public String authorization(PartyRole party, String account) {
         return "Basic " + Base64.getEncoder().encodeToString((username(party, account) + ":" + password(party, account))
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -157,8 +161,8 @@ public final class DemoNetwork {
         char[] password = read(propertiesFile(role)).getProperty(KEY_STORE_PASSWORD).toCharArray();
         KeyStore store = DemoCertificateAuthority.load(keyStore(role), password);
         try {
-            var chain = store.getCertificateChain("party");
-            X509Certificate[] certificates = java.util.Arrays.copyOf(chain, chain.length, X509Certificate[].class);
+            Certificate[] chain = store.getCertificateChain("party");
+            X509Certificate[] certificates = Arrays.copyOf(chain, chain.length, X509Certificate[].class);
             PrivateKey key = (PrivateKey) store.getKey("party", password);
             return new DemoCertificateAuthority.IssuedIdentity(ORGANISATIONS.get(role),
                     new KeyPair(certificates[0].getPublicKey(), key), certificates);
@@ -271,7 +275,7 @@ public final class DemoNetwork {
             try (Writer out = Files.newBufferedWriter(written)) {
                 credentials.store(out, "GenoVFL demo: accounts of each party (clear passwords: keep private)");
             }
-            Files.move(written, credentialsFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(written, credentialsFile, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write demo network configuration to " + directory, e);
         }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -74,7 +75,7 @@ public final class SignInThrottle {
             if (byAccount.size() >= settings.maxFailuresPerAccount()
                     && byAccount.stream().anyMatch(f -> f.address().equals(address))) {
                 Iterator<Instant> newestFirst = byAccount.stream().map(Failure::at)
-                        .sorted(java.util.Comparator.reverseOrder()).iterator();
+                        .sorted(Comparator.reverseOrder()).iterator();
                 return Optional.of(until(nthNewest(newestFirst, settings.maxFailuresPerAccount()), now));
             }
         }
