@@ -7,6 +7,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -84,6 +85,40 @@ final class OrphanedServer {
             }
         } catch (OverlappingFileLockException e) {
             throw new IllegalStateException("the database in " + dataDirectory + " is already open in this process", e);
+        }
+    }
+
+    /**
+     * A start killed while the library unpacked its PostgreSQL binaries under
+     * {@code workingDirectory} leaves a {@code PG-<digest>} directory without its
+     * {@code .exists} marker, over which the library cannot unpack again: such a directory is
+     * removed, unless a live process holds its unpacking lock (then it is being unpacked).
+     */
+    static void removeUnfinishedBinaries(Path workingDirectory) throws IOException {
+        if (!Files.isDirectory(workingDirectory)) {
+            return;
+        }
+        try (var candidates = Files.newDirectoryStream(workingDirectory, "PG-*")) {
+            for (Path binaries : candidates) {
+                if (!Files.isDirectory(binaries) || Files.exists(binaries.resolve(".exists"))) {
+                    continue;
+                }
+                Path lockFile = binaries.resolve(START_LOCK);
+                try (FileOutputStream stream = new FileOutputStream(lockFile.toFile(), true);
+                        FileLock lock = stream.getChannel().tryLock()) {
+                    if (lock == null) {
+                        continue;
+                    }
+                } catch (OverlappingFileLockException e) {
+                    continue;
+                }
+                log.warn("Removing PostgreSQL binaries left half-unpacked in {} by a start that did not finish", binaries);
+                try (var tree = Files.walk(binaries)) {
+                    for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+            }
         }
     }
 

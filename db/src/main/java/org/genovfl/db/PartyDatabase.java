@@ -107,13 +107,14 @@ public final class PartyDatabase implements AutoCloseable {
             OwnerOnly.createDirectories(dataDirectory);
             OwnerOnly.createDirectories(passwordFile.toAbsolutePath().getParent());
             OrphanedServer.stopIfAny(dataDirectory);
+            Path binaries = dataDirectory.toAbsolutePath().getParent();
+            OrphanedServer.removeUnfinishedBinaries(binaries);
             boolean newCluster = !Files.exists(dataDirectory.resolve("postgresql.conf"));
             boolean migrating = !newCluster && !Files.exists(passwordFile);
             String password = Files.exists(passwordFile) ? OwnerOnly.readString(passwordFile).strip() : randomPassword();
             if (newCluster && !Files.exists(passwordFile)) {
                 OwnerOnly.writeString(passwordFile, password);
             }
-            Path binaries = dataDirectory.toAbsolutePath().getParent();
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
