@@ -121,7 +121,7 @@ final class BenchParties implements AutoCloseable {
     }
 
     /** A connection to {@code role}'s embedded database, to seed it. */
-    Connection database(PartyRole role) throws SQLException {
+    Connection database(PartyRole role) throws SQLException, IOException {
         // The embedded server's password, beside the party's key vault key (see PartyDatabase).
         Path password = org.genovfl.db.PartyDatabase.defaultPasswordFile(
                 directory.resolve("data/" + role.name().toLowerCase() + "/postgres"));
