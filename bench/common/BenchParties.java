@@ -121,14 +121,17 @@ final class BenchParties implements AutoCloseable {
     }
 
     /** A connection to {@code role}'s embedded database, to seed it. */
-    Connection database(PartyRole role) throws SQLException {
+    Connection database(PartyRole role) throws SQLException, IOException {
+        // The embedded server's password, beside the party's key vault key (see PartyDatabase).
+        Path password = org.genovfl.db.PartyDatabase.defaultPasswordFile(
+                directory.resolve("data/" + role.name().toLowerCase() + "/postgres"));
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + databasePorts.get(role) + "/postgres",
-                "postgres", "");
+                "postgres", Files.readString(password).strip());
     }
 
     /** Sends {@code request} as {@code account} and reads the JSON answer, which must have {@code status}. */
-    JsonNode call(HttpRequest.Builder request, String account, int status) throws Exception {
-        HttpResponse<String> response = https.send(request.header("Authorization", network.authorization(account))
+    JsonNode call(PartyRole role, HttpRequest.Builder request, String account, int status) throws Exception {
+        HttpResponse<String> response = https.send(request.header("Authorization", network.authorization(role, account))
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != status) {
             throw new IllegalStateException(request.build().uri() + " answered " + response.statusCode() + ": "
@@ -138,11 +141,11 @@ final class BenchParties implements AutoCloseable {
     }
 
     JsonNode get(PartyRole role, String path, String account) throws Exception {
-        return call(HttpRequest.newBuilder(network.url(role).resolve(path)).GET(), account, 200);
+        return call(role, HttpRequest.newBuilder(network.url(role).resolve(path)).GET(), account, 200);
     }
 
     JsonNode post(PartyRole role, String path, String account, Object body, int status) throws Exception {
-        return call(HttpRequest.newBuilder(network.url(role).resolve(path)).header("Content-Type", "application/json")
+        return call(role, HttpRequest.newBuilder(network.url(role).resolve(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))), account, status);
     }
 
@@ -189,7 +192,7 @@ final class BenchParties implements AutoCloseable {
     }
 
     private static HttpClient client(DemoNetwork network) throws Exception {
-        KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.storePassword().toCharArray());
+        KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.trustStorePassword().toCharArray());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");

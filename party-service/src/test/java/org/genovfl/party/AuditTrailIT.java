@@ -66,7 +66,7 @@ class AuditTrailIT {
                         "genovfl.audit.relay.interval=50ms")
                 .run();
         https = ThreePartyNetwork.clientTrusting(null,
-                DemoCertificateAuthority.load(network.trustStore(), network.storePassword().toCharArray()));
+                DemoCertificateAuthority.load(network.trustStore(), network.trustStorePassword().toCharArray()));
 
         AuditOutbox outbox = hospital.getBean(AuditOutbox.class);
         TransactionTemplate step = new TransactionTemplate(hospital.getBean(PlatformTransactionManager.class));
@@ -219,7 +219,7 @@ class AuditTrailIT {
     private static HttpResponse<String> send(HttpRequest.Builder request, String account)
             throws IOException, InterruptedException {
         if (account != null) {
-            request.header("Authorization", ThreePartyNetwork.basic(account, network.password(account)));
+            request.header("Authorization", network.authorization(PartyRole.HOSPITAL, account));
         }
         return https.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -34,7 +34,8 @@ class ExternalDatabaseIT {
                     .properties("spring.config.additional-location=file:" + network.propertiesFile(PartyRole.HOSPITAL),
                             "server.port=0",
                             "spring.datasource.url=" + external.jdbcUrl(),
-                            "spring.datasource.username=postgres")
+                            "spring.datasource.username=postgres",
+                            "spring.datasource.password=" + external.password())
                     .run()) {
                 String self = JdbcClient.create(external.dataSource())
                         .sql("SELECT organisation_name FROM party WHERE is_self").query(String.class).single();

@@ -52,7 +52,7 @@ class IngestNetworkIT {
 
     HttpResponse<String> post(PartyRole role, String path, String account, String contentType, byte[] body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(parties.url(role, path))
-                .header("Authorization", ThreePartyNetwork.basic(account, parties.network.password(account)))
+                .header("Authorization", parties.network.authorization(role, account))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return person.send(request, HttpResponse.BodyHandlers.ofString());

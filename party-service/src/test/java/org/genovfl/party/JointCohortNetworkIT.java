@@ -432,7 +432,7 @@ class JointCohortNetworkIT {
 
     private static UUID startPairwise(UUID project, String lab, String mode) throws Exception {
         HttpResponse<String> started = ThreePartyNetwork.postJson(parties.client(null),
-                parties.url(PartyRole.HOSPITAL, "/api/psi/runs"), parties.basic("admin"),
+                parties.url(PartyRole.HOSPITAL, "/api/psi/runs"), parties.basic(PartyRole.HOSPITAL, "admin"),
                 Map.of("projectId", project, "peerOrganisation", lab, "mode", mode));
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         return UUID.fromString(JSON.readTree(started.body()).get("runId").asText());
@@ -441,7 +441,7 @@ class JointCohortNetworkIT {
     private static HttpResponse<String> createJointCohort(UUID project, List<UUID> sources, String account)
             throws Exception {
         return ThreePartyNetwork.postJson(parties.client(null), parties.url(PartyRole.HOSPITAL,
-                "/api/psi/joint-cohorts"), parties.basic(account), Map.of("projectId", project, "psiRunIds", sources));
+                "/api/psi/joint-cohorts"), parties.basic(PartyRole.HOSPITAL, account), Map.of("projectId", project, "psiRunIds", sources));
     }
 
     private static void assertRefused(UUID project, List<UUID> sources, int status, String detail, UUID culprit)

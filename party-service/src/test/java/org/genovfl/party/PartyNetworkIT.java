@@ -116,7 +116,7 @@ class PartyNetworkIT {
         assertThat(JSON.readTree(me.body()).get("roles").get(0).asText()).isEqualTo("REGULATOR");
 
         var wrong = java.net.http.HttpRequest.newBuilder(parties.url(PartyRole.COORDINATOR, "/api/me"))
-                .header("Authorization", ThreePartyNetwork.basic("admin", "not-the-password")).build();
+                .header("Authorization", ThreePartyNetwork.basic("coordination-admin", "not-the-password")).build();
         assertThat(person.send(wrong, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
     }
 

@@ -589,6 +589,6 @@ class PsiNetworkIT {
     }
 
     private static HttpResponse<String> post(HttpClient client, URI uri, String account, Object body) throws Exception {
-        return ThreePartyNetwork.postJson(client, uri, parties.basic(account), body);
+        return ThreePartyNetwork.postJson(client, uri, parties.basic(uri, account), body);
     }
 }

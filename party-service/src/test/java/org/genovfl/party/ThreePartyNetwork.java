@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -113,10 +114,14 @@ final class ThreePartyNetwork implements AutoCloseable {
     private void configureExtraLab(String organisation, int index) {
         Path properties = extraLabProperties(organisation);
         Path keyStore = properties.resolveSibling("pki/extra-lab-" + index + ".p12");
-        DemoCertificateAuthority.writeKeyStore(network.issue(organisation), keyStore, storePassword());
+        Properties lab = load(network.propertiesFile(PartyRole.LAB));
+        // The lab's settings and accounts, but a key store and password of its own.
+        String keyStorePassword = UUID.randomUUID().toString();
+        DemoCertificateAuthority.writeKeyStore(network.issue(organisation), keyStore, keyStorePassword.toCharArray());
+        lab.setProperty("spring.ssl.bundle.jks.party.keystore.password", keyStorePassword);
+        lab.setProperty("spring.ssl.bundle.jks.party.key.password", keyStorePassword);
         int port = freePort();
         extraLabPorts.put(organisation, port);
-        Properties lab = load(network.propertiesFile(PartyRole.LAB));
         lab.setProperty("genovfl.organisation", organisation);
         lab.setProperty("genovfl.data-directory", properties.resolveSibling("data/extra-lab-" + index).toString());
         lab.setProperty("server.port", Integer.toString(port));
@@ -194,7 +199,7 @@ final class ThreePartyNetwork implements AutoCloseable {
 
     /** An HTTPS client that trusts the demo CA and presents {@code identity} (or no certificate if null). */
     HttpClient client(DemoCertificateAuthority.IssuedIdentity identity) {
-        return clientTrusting(identity, DemoCertificateAuthority.load(network.trustStore(), storePassword()));
+        return clientTrusting(identity, DemoCertificateAuthority.load(network.trustStore(), trustStorePassword()));
     }
 
     /**
@@ -203,7 +208,7 @@ final class ThreePartyNetwork implements AutoCloseable {
      * quietly send no certificate instead.
      */
     HttpClient clientInsisting(DemoCertificateAuthority.IssuedIdentity identity) {
-        KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), storePassword());
+        KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), trustStorePassword());
         KeyManager insisting = new X509ExtendedKeyManager() {
             @Override
             public String[] getClientAliases(String keyType, Principal[] issuers) {
@@ -272,7 +277,7 @@ final class ThreePartyNetwork implements AutoCloseable {
     HttpResponse<String> get(HttpClient client, URI uri, String account) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
         if (account != null) {
-            request.header("Authorization", basic(account, network.password(account)));
+            request.header("Authorization", basic(uri, account));
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -309,17 +314,33 @@ final class ThreePartyNetwork implements AutoCloseable {
         }
     }
 
-    /** The Authorization header of the demo account {@code account}. */
-    String basic(String account) {
-        return basic(account, network.password(account));
+    /** The Authorization header of {@code party}'s demo account of kind {@code account} ("admin", ...). */
+    String basic(PartyRole party, String account) {
+        return network.authorization(party, account);
+    }
+
+    /**
+     * The Authorization header of the demo account of kind {@code account} at the party that
+     * {@code target} addresses (an extra lab has the lab's accounts).
+     */
+    String basic(URI target, String account) {
+        for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
+            if (network.url(role).getPort() == target.getPort()) {
+                return basic(role, account);
+            }
+        }
+        if (extraLabPorts.containsValue(target.getPort())) {
+            return basic(PartyRole.LAB, account);
+        }
+        throw new IllegalArgumentException("no party at " + target);
     }
 
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    char[] storePassword() {
-        return network.storePassword().toCharArray();
+    char[] trustStorePassword() {
+        return network.trustStorePassword().toCharArray();
     }
 
     @Override

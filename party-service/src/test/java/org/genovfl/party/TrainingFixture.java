@@ -226,7 +226,7 @@ final class TrainingFixture {
         request.put("projectId", project);
         request.put("psiRunId", psiRunId);
         HttpResponse<String> response = ThreePartyNetwork.postJson(parties.client(null),
-                parties.url(PartyRole.COORDINATOR, "/api/training-runs"), parties.basic("coordinator"), request);
+                parties.url(PartyRole.COORDINATOR, "/api/training-runs"), parties.basic(PartyRole.COORDINATOR, "coordinator"), request);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return UUID.fromString(JSON.readTree(response.body()).get("runId").asText());
     }

@@ -593,7 +593,7 @@ class TrainingNetworkIT {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         if (account != null) {
-            request.header("Authorization", ThreePartyNetwork.basic(account, parties.network.password(account)));
+            request.header("Authorization", parties.network.authorization(role, account));
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.genovfl.db.PartyDatabase;
 import org.genovfl.party.config.PartyProperties;
+import org.genovfl.party.files.PartyDataDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +18,9 @@ import org.springframework.util.StringUtils;
 /**
  * Gives the party its own embedded PostgreSQL unless {@code spring.datasource.url} points
  * it at an external server. Data lives in {@code <data-directory>/postgres} and survives
- * restarts; Spring Boot's Flyway support migrates it at start-up either way.
+ * restarts; Spring Boot's Flyway support migrates it at start-up either way. The server is
+ * owner-only, password-protected and durable (see {@link PartyDatabase}); its password is in
+ * {@code <data-directory>/keys/postgres.password}, beside the key vault's key.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedDatabaseConfiguration.NoExternalDataSource.class)
@@ -26,8 +29,9 @@ class EmbeddedDatabaseConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    PartyDatabase partyDatabase(PartyProperties properties) {
-        var directory = properties.dataDirectory().resolve("postgres");
+    PartyDatabase partyDatabase(PartyProperties properties, PartyDataDirectory dataDirectory) {
+        // The data directory (owner-only) is prepared first.
+        var directory = dataDirectory.root().resolve("postgres");
         log.info("Starting embedded PostgreSQL with data in {}", directory.toAbsolutePath());
         return PartyDatabase.embedded(directory, properties.database().port());
     }

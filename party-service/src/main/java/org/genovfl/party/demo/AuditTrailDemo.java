@@ -223,7 +223,7 @@ final class AuditTrailDemo {
     /** @param absentIsNull a 404 (e.g. no embedded chain on a Fabric party) gives null instead of failing */
     private JsonNode send(PartyRole role, HttpRequest.Builder request, boolean absentIsNull)
             throws IOException, InterruptedException {
-        request.header("Authorization", network.authorization("regulator"));
+        request.header("Authorization", network.authorization(role, "regulator"));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (absentIsNull && response.statusCode() == 404) {
             return null;

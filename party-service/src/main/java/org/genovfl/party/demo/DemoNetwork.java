@@ -5,17 +5,27 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.security.Certificates;
 import org.genovfl.party.security.pki.DemoCertificateAuthority;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
@@ -23,12 +33,28 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
  * The configuration of a hospital, a lab and a coordinator on one machine: a local CA, a
  * certificate per party, key and trust stores, one properties file per party and the
  * demo accounts. Written once into a directory and reused on later runs, so the parties'
- * databases and identities survive restarts.
+ * databases and identities survive restarts. It shows the secure way, since it is what
+ * users copy:
  *
- * <p>Accounts on every party: {@code admin} (PARTY_ADMIN), {@code coordinator}
- * (COORDINATOR) and {@code regulator} (REGULATOR). Their random passwords are kept in
- * {@code credentials.properties}, readable by the owner only; the parties hold BCrypt
- * hashes.
+ * <ul>
+ *   <li>Each organisation's key store ({@code pki/<party>.p12}) has its own random password,
+ *       found only in that party's properties file. The trust store holds certificates only
+ *       and has a password of its own.
+ *   <li>The CA's private key is kept in {@code ca/} (its own password in {@code ca/password}),
+ *       which no party's configuration references: with it anyone could mint a certificate
+ *       for any organisation. It is kept rather than destroyed because the demo and its tests
+ *       issue further identities (another lab, a stranger) from it; a real deployment keeps
+ *       its CA off the parties' machines altogether.
+ *   <li>Each party pins its peers' certificates ({@code genovfl.peers[i].certificate-sha256}),
+ *       so even a certificate from the right CA with the right O= is refused unless it is the
+ *       one configured.
+ *   <li>Each party has its own people: {@code <party>-admin} (PARTY_ADMIN),
+ *       {@code <party>-coordinator} (COORDINATOR) and {@code <party>-regulator} (REGULATOR),
+ *       {@code <party>} being {@code hospital}, {@code lab} or {@code coordination}, each with
+ *       its own random password (in {@code credentials.properties}); the parties hold BCrypt
+ *       hashes. An account of one party does not exist at another.
+ *   <li>Every file and directory is owner-only (0600/0700); the services listen on 127.0.0.1.
+ * </ul>
  */
 public final class DemoNetwork {
 
@@ -38,7 +64,13 @@ public final class DemoNetwork {
             PartyRole.LAB, "Helix Sequencing Lab",
             PartyRole.COORDINATOR, "GenoVFL Study Coordination"));
 
+    /** The kinds of account each party has; {@link #username} names a party's account of a kind. */
     public static final List<String> ACCOUNTS = List.of("admin", "coordinator", "regulator");
+
+    /** Written into credentials.properties; a directory without it is from an older, insecure layout. */
+    private static final String LAYOUT = "layout";
+    private static final String CURRENT_LAYOUT = "2";
+    private static final String KEY_STORE_PASSWORD = "spring.ssl.bundle.jks.party.keystore.password";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -53,13 +85,16 @@ public final class DemoNetwork {
     }
 
     /**
-     * Opens the network configured in {@code directory}, writing it first if absent.
+     * Opens the network configured in {@code directory}, writing it first if absent. A
+     * configuration written by an older version (one password for every key store, the CA key
+     * among the parties' files, the same accounts everywhere) is written anew; the parties'
+     * data directories are kept.
      *
-     * @param ports the HTTPS port of each party; used only when the directory is new
+     * @param ports the HTTPS port of each party; used only when the configuration is written
      */
     public static DemoNetwork openOrCreate(Path directory, Map<PartyRole, Integer> ports) {
         Path credentialsFile = directory.resolve("credentials.properties");
-        if (!Files.exists(credentialsFile)) {
+        if (!Files.exists(credentialsFile) || !CURRENT_LAYOUT.equals(read(credentialsFile).getProperty(LAYOUT))) {
             write(directory, ports);
         }
         Properties credentials = read(credentialsFile);
@@ -83,99 +118,164 @@ public final class DemoNetwork {
         return URI.create("https://localhost:" + ports.get(role));
     }
 
-    /** Clear password of a demo account (same at every party). */
-    public String password(String account) {
-        String password = credentials.getProperty(account);
-        if (password == null) {
-            throw new IllegalArgumentException("no demo account " + account);
+    /** The user name of {@code party}'s account of kind {@code account} (one of {@link #ACCOUNTS}). */
+    public static String username(PartyRole party, String account) {
+        if (!ACCOUNTS.contains(account)) {
+            throw new IllegalArgumentException("no demo account kind " + account);
         }
-        return password;
+        return switch (party) {
+            case HOSPITAL -> "hospital";
+            case LAB -> "lab";
+            case COORDINATOR -> "coordination";
+            case REGULATOR -> throw new IllegalArgumentException("the demo runs no regulator party");
+        } + "-" + account;
     }
 
-    /** Issues another identity from the demo CA, e.g. for a second lab or a test client. */
+    /** Clear password of {@code party}'s account of kind {@code account}. */
+    public String password(PartyRole party, String account) {
+        return credentials.getProperty(username(party, account));
+    }
+
+    /** The HTTP Basic {@code Authorization} header value of {@code party}'s account of kind {@code account}. */
+    public String authorization(PartyRole party, String account) {
+        return "Basic " + Base64.getEncoder().encodeToString((username(party, account) + ":" + password(party, account))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An identity the parties accept as {@code organisation}: for a demo organisation its own
+     * key and certificate (the one its peers pin), for any other name a new certificate from
+     * the demo CA, e.g. for another lab or a stranger.
+     */
     public DemoCertificateAuthority.IssuedIdentity issue(String organisation) {
-        return DemoCertificateAuthority.open(directory.resolve("pki/ca.p12"), storePassword().toCharArray())
-                .issue(organisation);
+        for (PartyRole role : ORGANISATIONS.keySet()) {
+            if (ORGANISATIONS.get(role).equals(organisation)) {
+                return identity(role);
+            }
+        }
+        return certificateAuthority().issue(organisation);
     }
 
-    /** The HTTP Basic {@code Authorization} header value of a demo account. */
-    public String authorization(String account) {
-        return "Basic " + Base64.getEncoder().encodeToString(
-                (account + ":" + password(account)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    /** {@code role}'s own key and certificate chain, from its key store. */
+    public DemoCertificateAuthority.IssuedIdentity identity(PartyRole role) {
+        char[] password = read(propertiesFile(role)).getProperty(KEY_STORE_PASSWORD).toCharArray();
+        KeyStore store = DemoCertificateAuthority.load(keyStore(role), password);
+        try {
+            Certificate[] chain = store.getCertificateChain("party");
+            X509Certificate[] certificates = Arrays.copyOf(chain, chain.length, X509Certificate[].class);
+            PrivateKey key = (PrivateKey) store.getKey("party", password);
+            return new DemoCertificateAuthority.IssuedIdentity(ORGANISATIONS.get(role),
+                    new KeyPair(certificates[0].getPublicKey(), key), certificates);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the key store of " + role, e);
+        }
+    }
+
+    /** The demo CA, with its private key: for issuing identities outside the three parties. */
+    public DemoCertificateAuthority certificateAuthority() {
+        try {
+            char[] password = Files.readString(directory.resolve("ca/password")).strip().toCharArray();
+            return DemoCertificateAuthority.open(directory.resolve("ca/ca.p12"), password);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the demo CA's password", e);
+        }
     }
 
     public Path trustStore() {
         return directory.resolve("pki/truststore.p12");
     }
 
-    public String storePassword() {
-        return credentials.getProperty("store-password");
+    /** Password of {@link #trustStore()} (certificates only; no key store shares it). */
+    public String trustStorePassword() {
+        return credentials.getProperty("truststore-password");
+    }
+
+    private Path keyStore(PartyRole role) {
+        return directory.resolve("pki/" + role.name().toLowerCase() + ".p12");
     }
 
     private static void write(Path directory, Map<PartyRole, Integer> ports) {
         try {
-            Files.createDirectories(directory.resolve("pki"));
+            Files.createDirectories(directory);
             ownerOnly(directory);
-            String storePassword = randomSecret();
-            char[] storeChars = storePassword.toCharArray();
+            for (String owned : List.of("pki", "ca")) {
+                Files.createDirectories(directory.resolve(owned));
+                ownerOnly(directory.resolve(owned));
+            }
+            // An older layout kept the CA's key among the parties' files.
+            Files.deleteIfExists(directory.resolve("pki/ca.p12"));
+
             DemoCertificateAuthority ca = DemoCertificateAuthority.create("GenoVFL Demo");
-            ca.writeTrustStore(directory.resolve("pki/truststore.p12"), storeChars);
-            ca.save(directory.resolve("pki/ca.p12"), storeChars);
+            String caPassword = randomSecret();
+            ca.save(directory.resolve("ca/ca.p12"), caPassword.toCharArray());
+            writeOwnerOnly(directory.resolve("ca/password"), List.of(caPassword));
+
+            String trustStorePassword = randomSecret();
+            ca.writeTrustStore(directory.resolve("pki/truststore.p12"), trustStorePassword.toCharArray());
 
             Properties credentials = new Properties();
-            credentials.setProperty("store-password", storePassword);
-            List<String> userLines = new ArrayList<>();
-            BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
-            for (int i = 0; i < ACCOUNTS.size(); i++) {
-                String account = ACCOUNTS.get(i);
+            credentials.setProperty(LAYOUT, CURRENT_LAYOUT);
+            credentials.setProperty("truststore-password", trustStorePassword);
+            Map<PartyRole, String> pins = new EnumMap<>(PartyRole.class);
+            Map<PartyRole, String> keyStorePasswords = new EnumMap<>(PartyRole.class);
+            for (PartyRole role : ORGANISATIONS.keySet()) {
+                DemoCertificateAuthority.IssuedIdentity identity = ca.issue(ORGANISATIONS.get(role));
                 String password = randomSecret();
-                credentials.setProperty(account, password);
-                String role = switch (account) {
-                    case "admin" -> "PARTY_ADMIN";
-                    case "coordinator" -> "COORDINATOR";
-                    default -> "REGULATOR";
-                };
-                userLines.add("genovfl.users[" + i + "].username=" + account);
-                userLines.add("genovfl.users[" + i + "].password-hash=" + bcrypt.encode(password));
-                userLines.add("genovfl.users[" + i + "].roles=" + role);
+                Path keyStore = directory.resolve("pki/" + role.name().toLowerCase() + ".p12");
+                DemoCertificateAuthority.writeKeyStore(identity, keyStore, password.toCharArray());
+                pins.put(role, Certificates.sha256(identity.certificate()));
+                keyStorePasswords.put(role, password);
             }
 
+            BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder();
             for (PartyRole role : ORGANISATIONS.keySet()) {
                 String organisation = ORGANISATIONS.get(role);
                 Path keyStore = directory.resolve("pki/" + role.name().toLowerCase() + ".p12");
-                DemoCertificateAuthority.writeKeyStore(ca.issue(organisation), keyStore, storeChars);
                 List<String> lines = new ArrayList<>();
                 lines.add("# " + organisation + ": written by GenoVFL's demo set-up.");
                 lines.add("genovfl.role=" + role);
                 lines.add("genovfl.organisation=" + organisation);
                 lines.add("genovfl.data-directory=" + directory.resolve("data/" + role.name().toLowerCase()).toAbsolutePath());
+                lines.add("server.address=127.0.0.1");
                 lines.add("server.port=" + ports.get(role));
                 lines.add("spring.ssl.bundle.jks.party.keystore.location=file:" + keyStore.toAbsolutePath());
-                lines.add("spring.ssl.bundle.jks.party.keystore.password=" + storePassword);
-                lines.add("spring.ssl.bundle.jks.party.key.password=" + storePassword);
-                lines.add("spring.ssl.bundle.jks.party.truststore.location=file:"
-                        + directory.resolve("pki/truststore.p12").toAbsolutePath());
-                lines.add("spring.ssl.bundle.jks.party.truststore.password=" + storePassword);
+                lines.add(KEY_STORE_PASSWORD + "=" + keyStorePasswords.get(role));
+                lines.add("spring.ssl.bundle.jks.party.key.password=" + keyStorePasswords.get(role));
+                lines.add("spring.ssl.bundle.jks.party.truststore.location=file:" + directory.resolve("pki/truststore.p12").toAbsolutePath());
+                lines.add("spring.ssl.bundle.jks.party.truststore.password=" + trustStorePassword);
                 int peer = 0;
                 for (PartyRole other : ORGANISATIONS.keySet()) {
                     if (other != role) {
                         lines.add("genovfl.peers[" + peer + "].organisation=" + ORGANISATIONS.get(other));
                         lines.add("genovfl.peers[" + peer + "].role=" + other);
                         lines.add("genovfl.peers[" + peer + "].url=https://localhost:" + ports.get(other));
+                        lines.add("genovfl.peers[" + peer + "].certificate-sha256=" + pins.get(other));
                         peer++;
                     }
                 }
-                lines.addAll(userLines);
-                Path file = directory.resolve(propertiesName(role));
-                Files.write(file, lines);
-                ownerOnly(file);
+                for (int i = 0; i < ACCOUNTS.size(); i++) {
+                    String account = ACCOUNTS.get(i);
+                    String username = username(role, account);
+                    String password = randomSecret();
+                    credentials.setProperty(username, password);
+                    lines.add("genovfl.users[" + i + "].username=" + username);
+                    lines.add("genovfl.users[" + i + "].password-hash=" + bcrypt.encode(password));
+                    lines.add("genovfl.users[" + i + "].roles=" + switch (account) {
+                        case "admin" -> "PARTY_ADMIN";
+                        case "coordinator" -> "COORDINATOR";
+                        default -> "REGULATOR";
+                    });
+                }
+                writeOwnerOnly(directory.resolve(propertiesName(role)), lines);
             }
-            // Written last: its presence marks a complete configuration.
+            // Written last: its presence (with the current layout) marks a complete configuration.
             Path credentialsFile = directory.resolve("credentials.properties");
-            try (Writer out = Files.newBufferedWriter(credentialsFile)) {
-                credentials.store(out, "GenoVFL demo accounts (clear passwords: keep private)");
+            Path written = directory.resolve("credentials.properties.tmp");
+            writeOwnerOnly(written, List.of());
+            try (Writer out = Files.newBufferedWriter(written)) {
+                credentials.store(out, "GenoVFL demo: accounts of each party (clear passwords: keep private)");
             }
-            ownerOnly(credentialsFile);
+            Files.move(written, credentialsFile, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write demo network configuration to " + directory, e);
         }
@@ -199,6 +299,14 @@ public final class DemoNetwork {
         byte[] bytes = new byte[18];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Creates (or truncates) {@code file} owner-only before anything is written into it. */
+    private static void writeOwnerOnly(Path file, List<String> lines) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file);
+        ownerOnly(file);
+        Files.write(file, lines);
     }
 
     private static void ownerOnly(Path path) throws IOException {

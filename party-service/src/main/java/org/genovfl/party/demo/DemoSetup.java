@@ -22,6 +22,6 @@ public final class DemoSetup {
             System.out.printf("%-11s %-28s %s  config %s%n", role, DemoNetwork.ORGANISATIONS.get(role),
                     network.url(role), network.propertiesFile(role));
         }
-        System.out.println("accounts (admin, coordinator, regulator): " + network.directory().resolve("credentials.properties"));
+        System.out.println("accounts (<party>-admin, -coordinator, -regulator of each party): " + network.directory().resolve("credentials.properties"));
     }
 }

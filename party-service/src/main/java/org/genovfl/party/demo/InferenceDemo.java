@@ -125,6 +125,6 @@ final class InferenceDemo {
 
     private HttpRequest.Builder request(PartyRole role, String path, String account) {
         return HttpRequest.newBuilder(network.url(role).resolve(path)).header("Authorization",
-                network.authorization(account));
+                network.authorization(role, account));
     }
 }

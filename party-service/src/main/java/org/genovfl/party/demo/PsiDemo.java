@@ -82,6 +82,6 @@ final class PsiDemo {
     }
 
     private HttpRequest.Builder request(PartyRole role, String path) {
-        return HttpRequest.newBuilder(network.url(role).resolve(path)).header("Authorization", network.authorization("admin"));
+        return HttpRequest.newBuilder(network.url(role).resolve(path)).header("Authorization", network.authorization(role, "admin"));
     }
 }

@@ -171,7 +171,7 @@ public final class StudyDataDemo {
     }
 
     private HttpRequest.Builder request(PartyRole role, String path, String account) {
-        return HttpRequest.newBuilder(network.url(role).resolve(path)).header("Authorization", network.authorization(account));
+        return HttpRequest.newBuilder(network.url(role).resolve(path)).header("Authorization", network.authorization(role, account));
     }
 
     private HttpRequest multipart(PartyRole role, String path, Path file) throws IOException {

@@ -157,19 +157,18 @@ public final class StudyDemo {
         return clean;
     }
 
-    /** Each party's web app and the demo's accounts (the same at every party; local demo passwords). */
+    /** Each party's web app and its own demo accounts (local demo passwords, also in credentials.properties). */
     private void printWebApp() {
-        console.step("The web app: each party serves its own at its HTTPS root");
+        console.step("The web app: each party serves its own at its HTTPS root, with its own accounts");
         for (PartyRole role : DemoNetwork.ORGANISATIONS.keySet()) {
             console.line("%-11s %-28s %s/", role, DemoNetwork.ORGANISATIONS.get(role), network.url(role));
+            for (String account : DemoNetwork.ACCOUNTS) {
+                console.line("    %-26s %s", DemoNetwork.username(role, account), network.password(role, account));
+            }
         }
-        console.line("accounts (every party; passwords also in %s):", network.directory().resolve("credentials.properties"));
-        console.line("  %-12s %-12s %s", "coordinator", network.password("coordinator"),
-                "defines projects and runs training (at the coordinator)");
-        console.line("  %-12s %-12s %s", "admin", network.password("admin"),
-                "imports data, aligns cohorts, reads its released model (at the hospital and the lab)");
-        console.line("  %-12s %-12s %s", "regulator", network.password("regulator"),
-                "reads the audit trail, verifies files (at any party)");
+        console.line("accounts: <party>-admin imports data and aligns cohorts, <party>-coordinator defines projects and"
+                + " trains (at the coordinator), <party>-regulator reads the audit trail; all in %s",
+                network.directory().resolve("credentials.properties"));
         console.line("the parties' certificates come from the demo's own CA: the browser warns until you trust %s",
                 writeCaCertificate());
         console.done();
@@ -180,7 +179,7 @@ public final class StudyDemo {
         Path pem = network.trustStore().resolveSibling("demo-ca.crt");
         try {
             if (!Files.exists(pem)) {
-                KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.storePassword().toCharArray());
+                KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.trustStorePassword().toCharArray());
                 java.security.cert.Certificate ca = trust.getCertificate(trust.aliases().nextElement());
                 String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                         .encodeToString(ca.getEncoded());
@@ -215,7 +214,7 @@ public final class StudyDemo {
 
     private JsonNode getJson(PartyRole role, String path, String account) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(network.url(role).resolve(path))
-                .header("Authorization", network.authorization(account))
+                .header("Authorization", network.authorization(role, account))
                 .GET().build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -235,7 +234,7 @@ public final class StudyDemo {
 
     private static SSLContext trustingDemoCa(DemoNetwork network) {
         try {
-            KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.storePassword().toCharArray());
+            KeyStore trust = DemoCertificateAuthority.load(network.trustStore(), network.trustStorePassword().toCharArray());
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             SSLContext ssl = SSLContext.getInstance("TLS");
@@ -254,7 +253,7 @@ public final class StudyDemo {
     /** The party's released coefficient file, saved where a regulator could be handed it. */
     private Path downloadModel(PartyRole role, UUID runId) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(network.url(role).resolve("/api/training-runs/" + runId + "/model"))
-                .header("Authorization", network.authorization("admin"))
+                .header("Authorization", network.authorization(role, "admin"))
                 .GET().build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (response.statusCode() != 200) {

@@ -16,6 +16,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
  * Who may call what.
@@ -25,6 +26,7 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
  *       ({@link PeerCertificateFilter}).
  *   <li>{@code /api/**}: people, by HTTP Basic over TLS against BCrypt-hashed accounts from
  *       configuration; each endpoint names the role it needs with {@code @PreAuthorize}.
+ *       Repeated failed sign-ins are throttled per address and per account ({@link SignInThrottle}).
  *   <li>Health and the OpenAPI description are public; everything else is refused.
  * </ul>
  */
@@ -46,8 +48,10 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain peopleApi(HttpSecurity http, ProblemResponses problems) throws Exception {
+    SecurityFilterChain peopleApi(HttpSecurity http, ProblemResponses problems, SignInThrottle throttle)
+            throws Exception {
         return http
+                .addFilterBefore(new SignInThrottleFilter(throttle, problems), BasicAuthenticationFilter.class)
                 // Stateless Basic authentication: no session cookie, so no CSRF exposure.
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

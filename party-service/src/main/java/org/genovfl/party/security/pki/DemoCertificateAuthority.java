@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -110,7 +112,11 @@ public final class DemoCertificateAuthority {
         return certificate;
     }
 
-    /** Saves the CA's key and certificate, so more parties can be issued later. */
+    /**
+     * Saves the CA's key and certificate, so more parties can be issued later. Keep it apart
+     * from every party (its own directory and password): whoever holds it can mint any
+     * organisation's certificate.
+     */
     public void save(Path file, char[] password) {
         writeKeyStore(new IssuedIdentity("ca", keyPair, new X509Certificate[] {certificate}), file, password);
     }
@@ -176,10 +182,24 @@ public final class DemoCertificateAuthority {
         }
     }
 
+    /** Owner-only (0600, in a directory created 0700): a key store holds a private key. */
     private static void save(KeyStore store, Path file, char[] password) throws IOException, GeneralSecurityException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path directory = file.toAbsolutePath().getParent();
+        if (Files.notExists(directory)) {
+            Files.createDirectories(directory);
+            setPermissions(directory, "rwx------");
+        }
+        Files.deleteIfExists(file);
+        Files.createFile(file);
+        setPermissions(file, "rw-------");
         try (OutputStream out = Files.newOutputStream(file)) {
             store.store(out, password);
+        }
+    }
+
+    private static void setPermissions(Path path, String permissions) throws IOException {
+        if (Files.getFileAttributeView(path, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
         }
     }
 
