@@ -183,8 +183,8 @@ class WebAppIT {
 
         HttpRequest postWithoutToken = HttpRequest.newBuilder(parties.url(PartyRole.HOSPITAL, "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("username=admin&password="
-                        + parties.network.password("admin"))).build();
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + DemoNetwork.username(PartyRole.HOSPITAL, "admin")
+                        + "&password=" + parties.network.password(PartyRole.HOSPITAL, "admin"))).build();
         HttpResponse<String> refused = http.send(postWithoutToken, HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).as("a form post without the CSRF token is refused").isIn(302, 403);
         assertThat(refused.headers().firstValue("Location").orElse("")).doesNotEndWith("/ui/admin/data");
@@ -351,7 +351,7 @@ class WebAppIT {
         assertThat(trainingRunId).as("the coordinator's test trained a model").isNotNull();
         HttpResponse<byte[]> model = parties.client(null).send(HttpRequest.newBuilder(
                         parties.url(PartyRole.HOSPITAL, "/api/training-runs/" + trainingRunId + "/model"))
-                .header("Authorization", parties.basic("admin")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                .header("Authorization", parties.basic(PartyRole.HOSPITAL, "admin")).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(model.statusCode()).isEqualTo(200);
         Path released = directory.resolve("hospital-model.coefficients");
         Files.write(released, model.body());
@@ -421,8 +421,8 @@ class WebAppIT {
 
     private void signIn(PartyRole party, String account) {
         open(party, "/login");
-        browser.findElement(By.id("username")).sendKeys(account);
-        browser.findElement(By.id("password")).sendKeys(parties.network.password(account));
+        browser.findElement(By.id("username")).sendKeys(DemoNetwork.username(party, account));
+        browser.findElement(By.id("password")).sendKeys(parties.network.password(party, account));
         browser.findElement(By.id("sign-in")).click();
         assertThat(browser.findElement(By.id("signed-in-as")).getText()).isEqualTo(account);
         renderMillis.computeIfAbsent(party + " sign-in, landing page", page -> new ArrayList<>()).add(serverMillis());
@@ -478,7 +478,7 @@ class WebAppIT {
     private void loadDemoData() throws Exception {
         HttpClient http = parties.client(null);
         HttpResponse<String> clinical = http.send(HttpRequest.newBuilder(parties.url(PartyRole.HOSPITAL, "/api/ingest/fhir"))
-                .header("Authorization", parties.basic("admin")).header("Content-Type", "application/fhir+json")
+                .header("Authorization", parties.basic(PartyRole.HOSPITAL, "admin")).header("Content-Type", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofString(study.hospitalBundle(FhirContext.forR4Cached()))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(clinical.statusCode()).as(clinical.body()).isEqualTo(200);
@@ -490,7 +490,7 @@ class WebAppIT {
     }
 
     private HttpRequest multipart(URI uri, Path file) throws IOException {
-        return StudyDataDemo.fileUpload(HttpRequest.newBuilder(uri).header("Authorization", parties.basic("admin")), file)
+        return StudyDataDemo.fileUpload(HttpRequest.newBuilder(uri).header("Authorization", parties.basic(uri, "admin")), file)
                 .build();
     }
 
