@@ -13,15 +13,21 @@
 # for AVX-512 with IFMA throughout, which makes PSI's group operations another ~15% cheaper
 # (bench/psi/native-ops.sh); NativeLibrary loads it only on a CPU that has every feature it
 # was compiled for. GENOVFL_NATIVE_VARIANTS=portable skips it (a quicker build).
+#
+# SEAL is built with Intel HEXL on x86-64 (the crate's default feature `hexl`; it needs
+# cpu_features, Debian's libcpu-features-dev, which ./genovfl installs). HEXL is compiled for
+# each variant's target, not for the build machine (.cargo/config.toml, tools/): the
+# portable build's HEXL runs on any x86-64 CPU. HEXL is x86-only, so aarch64 builds without.
 set -euo pipefail
 classes_dir=${1:?usage: build.sh <classes-dir>}
 crate_dir=$(cd "$(dirname "$0")" && pwd)
 checkout_id=$(printf '%s' "$crate_dir" | sha256sum | cut -c1-12)
 target_dir=${CARGO_TARGET_DIR:-$HOME/.cache/genovfl/cargo-target/$checkout_id}
 
+features=()
 case "$(uname -s)-$(uname -m)" in
   Linux-x86_64) platform=linux-x86_64 ;;
-  Linux-aarch64) platform=linux-aarch64 ;;
+  Linux-aarch64) platform=linux-aarch64; features=(--no-default-features) ;;
   *) echo "he-native: unsupported platform $(uname -s)-$(uname -m)" >&2; exit 1 ;;
 esac
 
@@ -36,9 +42,9 @@ build_variant() {
   # From the crate directory, so cargo reads its .cargo/config.toml (RUSTFLAGS, when given,
   # replaces that file's flags, so a variant repeats them).
   if [ $# -ge 3 ]; then
-    (cd "$crate_dir" && RUSTFLAGS=$3 cargo build --release --locked --target-dir "$variant_target")
+    (cd "$crate_dir" && RUSTFLAGS=$3 cargo build --release --locked "${features[@]}" --target-dir "$variant_target")
   else
-    (cd "$crate_dir" && env -u RUSTFLAGS cargo build --release --locked --target-dir "$variant_target")
+    (cd "$crate_dir" && env -u RUSTFLAGS cargo build --release --locked "${features[@]}" --target-dir "$variant_target")
   fi
   local dest="$classes_dir/org/genovfl/he/native/$resource_dir"
   mkdir -p "$dest"

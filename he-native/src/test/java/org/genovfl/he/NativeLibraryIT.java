@@ -13,5 +13,7 @@ class NativeLibraryIT {
         URL source = NativeLibrary.class.getProtectionDomain().getCodeSource().getLocation();
         assertThat(source.getPath()).endsWith(".jar");
         assertThat(NativeLibrary.version()).startsWith("genovfl-native ");
+        // the default build (native/Cargo.toml's feature `hexl`), as the jar ships it
+        assertThat(NativeLibrary.version()).endsWith("(SEAL with Intel HEXL)");
     }
 }
