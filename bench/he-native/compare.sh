@@ -32,7 +32,7 @@ target_of() { if [ "$1" = hexl ]; then echo "$target_dir"; else echo "$target_di
 build_bench() {
   local features=()
   [ "$1" = hexl ] || features=(--no-default-features)
-  (cd "$root/he-native/native" && env -u RUSTFLAGS cargo build --release --locked --quiet --example ckks_bench \
+  (cd "$root/he-native/native" && env -u RUSTFLAGS cargo build --release --locked --quiet --lib --example ckks_bench \
     "${features[@]}" --target-dir "$(target_of "$1")")
 }
 

@@ -41,14 +41,22 @@ build_variant() {
   local resource_dir=$1 variant_target=$2
   # From the crate directory, so cargo reads its .cargo/config.toml (RUSTFLAGS, when given,
   # replaces that file's flags, so a variant repeats them).
+  local built=$variant_target/release
   if [ $# -ge 3 ]; then
-    (cd "$crate_dir" && RUSTFLAGS=$3 cargo build --release --locked "${features[@]}" --target-dir "$variant_target")
+    # With an explicit --target, RUSTFLAGS apply to the library only, not to the build
+    # scripts cargo runs on this machine: compiled for x86-64-v4, those die of SIGILL on a
+    # build machine without AVX-512 (link-cplusplus's did).
+    local triple
+    triple=$(rustc -vV | sed -n 's/^host: //p')
+    (cd "$crate_dir" && RUSTFLAGS=$3 cargo build --release --locked "${features[@]}" --target "$triple" \
+      --target-dir "$variant_target")
+    built=$variant_target/$triple/release
   else
     (cd "$crate_dir" && env -u RUSTFLAGS cargo build --release --locked "${features[@]}" --target-dir "$variant_target")
   fi
   local dest="$classes_dir/org/genovfl/he/native/$resource_dir"
   mkdir -p "$dest"
-  cp "$variant_target/release/libgenovfl_native.so" "$dest/libgenovfl_native.so"
+  cp "$built/libgenovfl_native.so" "$dest/libgenovfl_native.so"
   sha256sum "$dest/libgenovfl_native.so" | cut -d' ' -f1 > "$dest/libgenovfl_native.so.sha256"
 }
 
