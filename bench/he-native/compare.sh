@@ -10,6 +10,8 @@
 # docs/benchmarks.md). Every step logs the load average: the machine may be shared.
 # Takes about 15 minutes after the builds.
 #   bench/he-native/compare.sh [all|native|java]
+# JMH_SELECT (a JMH regex, default CkksBenchmark), JMH_WARMUPS and JMH_ITERATIONS (3 and 5)
+# shorten the Java part, e.g. JMH_SELECT='CkksBenchmark.(add|multiplyPlain|rescale|save)$'.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 results=$root/bench/results
@@ -79,8 +81,8 @@ if [ "$what" = all ] || [ "$what" = java ]; then
     for build in seal hexl; do
       if [ $build = hexl ]; then build_jar=$jar; else build_jar=$swap/without-hexl.jar; fi
       log "JMH, SEAL $build"
-      java -cp "$build_jar:$root/he-native/target/test-classes:$classpath" org.openjdk.jmh.Main CkksBenchmark \
-        -f 1 -wi 3 -i 5 -w 1s -r 1s -jvmArgsAppend "${heap[*]}" -rf json \
+      java -cp "$build_jar:$root/he-native/target/test-classes:$classpath" org.openjdk.jmh.Main "${JMH_SELECT:-CkksBenchmark}" \
+        -f 1 -wi "${JMH_WARMUPS:-3}" -i "${JMH_ITERATIONS:-5}" -w 1s -r 1s -jvmArgsAppend "${heap[*]}" -rf json \
         -rff "$results/he-native-compare-jmh-$build.json"
     done
   } 2>&1 | tee "$results/he-native-compare-jmh.txt"
