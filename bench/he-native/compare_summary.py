@@ -58,6 +58,8 @@ if java:
     for n in (8192, 16384):
         for op in OPS:
             cells = [java.get((b, n, op)) for b in ("seal", "hexl")]
+            if not any(cells):
+                continue  # not selected (JMH_SELECT)
             text = [f"{c[0]:,.1f} ± {c[1]:,.1f} / {c[2]:,.1f}" if c else "–" for c in cells]
             speedup = f"{cells[0][2] / cells[1][2]:.2f}x" if all(cells) else "–"
             print(f"| {n} | {op} | {text[0]} | {text[1]} | {speedup} |")
