@@ -5,7 +5,7 @@ Native rows: per build, the lower of the two rounds' mean thread CPU time (what 
 operation costs a core; other processes on a shared machine inflate it least) and the
 fastest 100 ms batch of either round. Java rows: JMH's mean and fastest 1 s iteration.
 The speed-up is without HEXL over with HEXL, on CPU time (native) or on the best iteration
-(Java).   compare_summary.py <results dir>"""
+(Java).   compare_summary.py <results dir> [round: only that round's native results]"""
 import glob
 import json
 import os
@@ -17,10 +17,13 @@ JMH_NAMES = {"encrypt": "encrypt", "add": "add", "multiplyPlain": "multiply_plai
              "multiplyRelin": "multiply_relin", "rescale": "rescale", "rotate": "rotate",
              "save": "save", "load": "load"}
 results = sys.argv[1]
+only_round = sys.argv[2] if len(sys.argv) > 2 else None
 
 native = {}  # (build, n, op) -> (cpu, best)
 for path in glob.glob(os.path.join(results, "he-native-compare-*-*-*.json")):
-    build = re.match(r"he-native-compare-(\w+)-\d+-\d+\.json", os.path.basename(path)).group(1)
+    build, run = re.match(r"he-native-compare-(\w+)-\d+-(\d+)\.json", os.path.basename(path)).groups()
+    if only_round and run != only_round:
+        continue
     for r in json.load(open(path)):
         key = (build, r["n"], r["op"])
         cpu, best = native.get(key, (float("inf"), float("inf")))
