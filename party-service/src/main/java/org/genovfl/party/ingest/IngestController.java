@@ -4,14 +4,13 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.ingest.fhir.ClinicalCsvImporter;
 import org.genovfl.party.ingest.fhir.ClinicalImport;
 import org.genovfl.party.ingest.fhir.FhirBundleImporter;
@@ -22,6 +21,7 @@ import org.genovfl.party.ingest.genomics.ImportedDataset;
 import org.genovfl.party.ingest.vcf.SampleSheet;
 import org.genovfl.party.ingest.vcf.VcfFormatException;
 import org.genovfl.party.ingest.vcf.VcfImporter;
+import org.genovfl.party.security.AvailableAt;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -47,6 +47,7 @@ import org.springframework.web.multipart.MultipartFile;
  */
 @RestController
 @PreAuthorize("hasRole('PARTY_ADMIN')")
+@AvailableAt({PartyRole.HOSPITAL, PartyRole.LAB})
 class IngestController {
 
     static final String FHIR_JSON = "application/fhir+json";
@@ -76,6 +77,7 @@ class IngestController {
 
     @Operation(summary = "Imports a FHIR R4 Bundle (collection or transaction): Patient, Consent, Observation, Condition",
             description = "Role: PARTY_ADMIN. All or nothing: a refusal is an OperationOutcome listing every problem.")
+    @AvailableAt(PartyRole.HOSPITAL)
     @PostMapping(path = "/api/ingest/fhir", consumes = {FHIR_JSON, MediaType.APPLICATION_JSON_VALUE}, produces = FHIR_JSON)
     ResponseEntity<String> importBundle(@RequestBody String bundle) {
         ClinicalImport imported = bundles.importJson(bundle);
@@ -95,6 +97,7 @@ class IngestController {
 
     @Operation(summary = "Imports a clinical CSV export (" + ClinicalCsvImporter.HEADER + ")",
             description = "Role: PARTY_ADMIN. All or nothing; problems are listed with their lines.")
+    @AvailableAt(PartyRole.HOSPITAL)
     @PostMapping(path = "/api/ingest/csv", consumes = {"text/csv", MediaType.TEXT_PLAIN_VALUE})
     ClinicalCsvImporter.CsvImport importCsv(@RequestParam String name, @RequestBody String body) {
         return csv.importCsv(new StringReader(body), name);
@@ -111,38 +114,66 @@ class IngestController {
     @Operation(summary = "Imports a VCF or BCF file (plain, gzip or bgzip) into the genotype store",
             description = "Role: PARTY_ADMIN. Parts: file, optional sampleSheet (sample_id,linkage_id[,id_type]); "
                     + "without a sheet, sample ids are the biobank sample ids. All or nothing.")
+    @AvailableAt(PartyRole.LAB)
     @PostMapping(path = "/api/ingest/vcf", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ImportedDataset importVcf(@RequestParam String name, @RequestPart("file") MultipartFile file,
             @RequestPart(name = "sampleSheet", required = false) MultipartFile sampleSheet) throws IOException {
-        Path directory = Files.createTempDirectory("genovfl-vcf-");
+        // Everything about the request is checked before anything is written, so a refused
+        // upload can be retried without duplicating a dataset.
+        requireDatasetName(name);
+        String fileName = uploadedFileName(file);
+        Path directory = UploadFiles.createDirectory();
         try {
-            String fileName = Path.of(file.getOriginalFilename() == null ? "upload.vcf" : file.getOriginalFilename())
-                    .getFileName().toString();
-            Path vcfFile = save(file, directory.resolve(fileName));
+            Path vcfFile = UploadFiles.save(file, directory.resolve(fileName));
             SampleSheet sheet = sampleSheet == null || sampleSheet.isEmpty() ? SampleSheet.identity()
-                    : SampleSheet.read(save(sampleSheet, directory.resolve("sample-sheet.csv")));
+                    : SampleSheet.read(UploadFiles.save(sampleSheet, Files.createDirectory(directory.resolve("sheet"))
+                            .resolve("sample-sheet.csv")), 1024L * vcf.limits().maxVcfSamples());
             return vcf.importFile(vcfFile, name, sheet);
         } finally {
-            try (var files = Files.list(directory)) {
-                for (Path p : files.toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-            Files.deleteIfExists(directory);
+            UploadFiles.delete(directory);
         }
     }
 
-    private static Path save(MultipartFile part, Path target) throws IOException {
-        try (InputStream in = part.getInputStream()) {
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+    /** The client's name of the uploaded file, as the file's name in problems; never a path. */
+    private static String uploadedFileName(MultipartFile file) {
+        String given = file.getOriginalFilename() == null ? "upload.vcf" : file.getOriginalFilename();
+        String fileName = given.substring(Math.max(given.lastIndexOf('/'), given.lastIndexOf('\\')) + 1);
+        if (fileName.isBlank() || fileName.equals(".") || fileName.equals("..") || fileName.length() > 255
+                || fileName.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new InvalidUpload("file", "the part 'file' needs a file name (1 to 255 characters, not '.' or '..')");
         }
-        return target;
+        return fileName;
+    }
+
+    private static void requireDatasetName(String name) {
+        if (name.isBlank() || name.length() > 200) {
+            throw new InvalidUpload("name", "the dataset name must be 1 to 200 characters");
+        }
+    }
+
+    /** A request refused before anything was read or written, naming the parameter at fault. */
+    static final class InvalidUpload extends RuntimeException {
+        private final String parameter;
+
+        InvalidUpload(String parameter, String detail) {
+            super(detail);
+            this.parameter = parameter;
+        }
+    }
+
+    @ExceptionHandler(InvalidUpload.class)
+    ProblemDetail invalidUpload(InvalidUpload e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setTitle("Invalid upload");
+        problem.setProperty("parameter", e.parameter);
+        return problem;
     }
 
     @ExceptionHandler(VcfFormatException.class)
     ProblemDetail refusedVcf(VcfFormatException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_ENTITY, e.getMessage());
-        problem.setTitle("Variant file refused");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                e.tooLarge() ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.UNPROCESSABLE_ENTITY, e.getMessage());
+        problem.setTitle(e.tooLarge() ? "Variant file too large" : "Variant file refused");
         problem.setProperty("file", e.file());
         problem.setProperty("line", e.line());
         return problem;
@@ -157,13 +188,15 @@ class IngestController {
 
     @Operation(summary = "Imports FHIR Genomics Reporting variant Observations (a Bundle or one Observation)",
             description = "Role: PARTY_ADMIN. Each Observation is imported or refused with a reason.")
+    @AvailableAt(PartyRole.LAB)
     @PostMapping(path = "/api/ingest/genomics-reporting", consumes = {FHIR_JSON, MediaType.APPLICATION_JSON_VALUE})
     GenomicsReportingResult importGenomics(@RequestParam String name, @RequestBody String json) {
         GenomicsReportingImporter.GenomicsImport imported;
         try {
             imported = genomicsIn.importJson(json, name);
         } catch (DataFormatException e) {
-            throw new IllegalArgumentException("not a FHIR R4 resource: " + e.getMessage(), e);
+            // HAPI's message quotes the offending content; name only its code.
+            throw new IllegalArgumentException("not a FHIR R4 resource (" + FhirImportException.codeOf(e) + ")", e);
         }
         return new GenomicsReportingResult(imported.dataset(), imported.assessments().stream()
                 .map(a -> new Verdict(a.observationId(), a.imported(), a.reason())).toList());
@@ -171,6 +204,7 @@ class IngestController {
 
     @Operation(summary = "A patient's variants as FHIR Genomics Reporting variant Observations",
             description = "Role: PARTY_ADMIN. The patient's local id; a collection Bundle.")
+    @AvailableAt(PartyRole.LAB)
     @GetMapping(path = "/api/ingest/patients/{localId}/variants", produces = FHIR_JSON)
     ResponseEntity<String> exportVariants(@PathVariable String localId) {
         return ResponseEntity.ok().contentType(FHIR_JSON_TYPE)
