@@ -148,7 +148,7 @@ class WebAppIT {
     @Order(2)
     void aWrongPasswordGetsAnErrorAndNoSession() throws Exception {
         open(PartyRole.HOSPITAL, "/login");
-        browser.findElement(By.id("username")).sendKeys("admin");
+        browser.findElement(By.id("username")).sendKeys(DemoNetwork.username(PartyRole.HOSPITAL, "admin"));
         browser.findElement(By.id("password")).sendKeys("not-the-password");
         browser.findElement(By.id("sign-in")).click();
         assertThat(browser.findElement(By.id("login-error")).getText()).contains("Wrong user name or password");
@@ -424,7 +424,7 @@ class WebAppIT {
         browser.findElement(By.id("username")).sendKeys(DemoNetwork.username(party, account));
         browser.findElement(By.id("password")).sendKeys(parties.network.password(party, account));
         browser.findElement(By.id("sign-in")).click();
-        assertThat(browser.findElement(By.id("signed-in-as")).getText()).isEqualTo(account);
+        assertThat(browser.findElement(By.id("signed-in-as")).getText()).isEqualTo(DemoNetwork.username(party, account));
         renderMillis.computeIfAbsent(party + " sign-in, landing page", page -> new ArrayList<>()).add(serverMillis());
     }
 
