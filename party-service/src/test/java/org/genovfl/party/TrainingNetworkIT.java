@@ -398,6 +398,24 @@ class TrainingNetworkIT {
         assertThat(JSON.readTree(refused.body()).get("reason").asText()).isEqualTo("OUT_OF_ORDER");
     }
 
+    /**
+     * A coordinator whose test call timed out retries it; the hospital answers with its first
+     * report, since the coordinator decrypts test scores only once (CI saw this under load).
+     */
+    @Test
+    void shouldAnswerARetriedTestStepWithTheFirstReport() throws Exception {
+        JsonNode run = uninterruptedRun();
+        UUID runId = UUID.fromString(run.get("runId").asText());
+        HttpClient asCoordinator = parties.clientInsisting(parties.network.issue(
+                DemoNetwork.ORGANISATIONS.get(PartyRole.COORDINATOR)));
+        HttpResponse<String> again = post(asCoordinator, PartyRole.HOSPITAL, "/peer/training/runs/" + runId + "/test",
+                Map.of("round", RoundId.test(runId, run.get("releasedEpoch").asInt())));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        JsonNode report = JSON.readTree(again.body());
+        assertThat(report.get("auc").asDouble()).isEqualTo(run.get("test").get("auc").asDouble());
+        assertThat(report.get("patients").asInt()).isEqualTo(run.get("test").get("patients").asInt());
+    }
+
     @Test
     void shouldGiveTheCoordinatorNoEndpointForAnUnmaskedCiphertext() throws Exception {
         // By design: the coordinator's peer controller takes masked messages only ...

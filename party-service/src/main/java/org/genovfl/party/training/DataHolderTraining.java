@@ -86,6 +86,13 @@ public class DataHolderTraining implements DisposableBean {
     private final ApplicationEventPublisher events;
     private final ProjectColumns columns;
     private final Map<UUID, Session> sessions = new ConcurrentHashMap<>();
+    /**
+     * The hospital's test report per run. The coordinator decrypts test scores only once, so a
+     * coordinator that retries the test step (its call timed out while this party was still
+     * scoring) must get the first report again rather than start a second measurement.
+     */
+    private final Map<UUID, TestReport> testReports = new ConcurrentHashMap<>();
+    private final Map<UUID, Object> testLocks = new ConcurrentHashMap<>();
 
     DataHolderTraining(TrainingStore store, TrainingDataSource dataSource, PartyProperties properties,
             PartyClient client, ApplicationEventPublisher events, ProjectColumns columns) {
@@ -233,6 +240,20 @@ public class DataHolderTraining implements DisposableBean {
     /** Hospital: scores the test rows with the released model, with the labs and the coordinator, once. */
     TestReport test(String caller, UUID runId, TestRequest request) {
         StoredRun stored = releasedRun(runId, caller, PartyRole.HOSPITAL, Participants::coordinator, request);
+        synchronized (testLocks.computeIfAbsent(runId, id -> new Object())) {
+            TestReport earlier = testReports.get(runId);
+            if (earlier != null) {
+                log.info("Training run {}: the coordinator asked again for the test report; answering the first",
+                        runId);
+                return earlier;
+            }
+            TestReport report = measureTest(stored, runId, request);
+            testReports.put(runId, report);
+            return report;
+        }
+    }
+
+    private TestReport measureTest(StoredRun stored, UUID runId, TestRequest request) {
         PartyModel model = store.releasedModel(runId, true).orElseThrow(() -> new TrainingRunException(runId,
                 TrainingRunException.Reason.OUT_OF_ORDER, "no model released here"));
         TrainingData data = loadReleased(stored, true);
