@@ -61,6 +61,16 @@ public class AuditBench {
         }
 
         @Override
+        public int maxBatch() {
+            return ledger.maxBatch();
+        }
+
+        @Override
+        public int concurrentStreams() {
+            return ledger.concurrentStreams();
+        }
+
+        @Override
         public List<AuditEvent> byProject(UUID projectId) {
             return ledger.byProject(projectId);
         }
@@ -96,7 +106,7 @@ public class AuditBench {
             report.put("date", Instant.now().toString());
             report.put("cores", Runtime.getRuntime().availableProcessors());
             AuditProperties.Relay defaults = new AuditProperties.Relay(Duration.ofMillis(200), 200,
-                    Duration.ofMillis(500), Duration.ofSeconds(30));
+                    Duration.ofMillis(500), Duration.ofSeconds(30), 4);
             report.put("relayIntervalMs", defaults.interval().toMillis());
             report.put("relayBatchSize", defaults.batchSize());
 
@@ -107,6 +117,12 @@ public class AuditBench {
                     THROUGHPUT_EVENTS_PER_PRODUCER, 0);
             report.put("latencyOneEventAtATime", latency);
             report.put("throughputBurst", throughput);
+            // The same backlog (four projects) one batch at a time, then with the default four
+            // streams in flight (the embedded ledger takes one at a time either way).
+            AuditProperties.Relay oneStream = new AuditProperties.Relay(defaults.interval(), defaults.batchSize(),
+                    defaults.initialBackoff(), defaults.maxBackoff(), 1);
+            report.put("backlogDrainOneStreamAtATime", drain(jdbc, transactions, outbox, real, oneStream, BACKLOG_EVENTS));
+            report.put("relayStreamsInFlight", Math.min(defaults.streamsInFlight(), real.concurrentStreams()));
             report.put("backlogDrain", drain(jdbc, transactions, outbox, real, defaults, BACKLOG_EVENTS));
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             Files.createDirectories(results);

@@ -29,6 +29,22 @@ public interface AuditLedger {
      */
     void appendAll(List<AuditEvent> events);
 
+    /**
+     * Most events one {@link #appendAll} call may carry; the relay never sends more.
+     */
+    default int maxBatch() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * How many {@link #appendAll} calls, each holding the events of one stream (project,
+     * organisation), this ledger takes at the same time. Streams are independent on a ledger
+     * whose rules only order events within a stream; 1 means one call at a time.
+     */
+    default int concurrentStreams() {
+        return 1;
+    }
+
     /** Every event of {@code projectId}, in the order recorded. */
     List<AuditEvent> byProject(UUID projectId);
 

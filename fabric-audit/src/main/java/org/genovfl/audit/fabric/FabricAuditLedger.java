@@ -71,6 +71,10 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
             "\\b(" + Stream.of(AuditRefusal.values()).map(Enum::name).collect(Collectors.joining("|"))
                     + ") event=([0-9a-f-]{36}|null)");
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The chaincode's own limit (AuditChaincode.MAX_BATCH in the chaincode module). */
+    static final int MAX_EVENTS_PER_TRANSACTION = 500;
+    /** Transactions of different streams in flight at once; the gateway's gRPC channel multiplexes them. */
+    static final int CONCURRENT_TRANSACTIONS = 8;
 
     private final ManagedChannel channel;
     private final Gateway gateway;
@@ -168,6 +172,23 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
             }
         }
         throw refused;
+    }
+
+    /** The chaincode refuses a transaction of more events (AuditChaincode.MAX_BATCH). */
+    @Override
+    public int maxBatch() {
+        return MAX_EVENTS_PER_TRANSACTION;
+    }
+
+    /**
+     * The chaincode reads and writes only the keys of a batch's own stream and events, so
+     * transactions of different streams never conflict (no MVCC read conflict) and can be
+     * endorsed, ordered and committed side by side: what lets a backlog drain faster than one
+     * transaction per block interval.
+     */
+    @Override
+    public int concurrentStreams() {
+        return CONCURRENT_TRANSACTIONS;
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * genovfl.audit.ledger=embedded            # or fabric
  * genovfl.audit.relay.interval=200ms
  * genovfl.audit.relay.batch-size=200
+ * genovfl.audit.relay.streams-in-flight=4
  * genovfl.audit.fabric.connection-directory=~/.cache/genovfl/fabric/connections
  * </pre>
  *
@@ -63,11 +64,15 @@ public record AuditProperties(
      * @param batchSize most events delivered in one call to the ledger
      * @param initialBackoff pause after the first failed delivery; doubles per failure
      * @param maxBackoff longest pause between attempts while the ledger is down
+     * @param streamsInFlight most streams (project, organisation) whose batches go to the
+     *     ledger at the same time, where the ledger takes several (Fabric); the embedded ledger
+     *     takes one batch at a time whatever this says
      */
     public record Relay(
             @DefaultValue("200ms") Duration interval,
             @DefaultValue("200") @Min(1) @Max(10_000) int batchSize,
             @DefaultValue("500ms") Duration initialBackoff,
-            @DefaultValue("30s") Duration maxBackoff) {
+            @DefaultValue("30s") Duration maxBackoff,
+            @DefaultValue("4") @Min(1) @Max(64) int streamsInFlight) {
     }
 }

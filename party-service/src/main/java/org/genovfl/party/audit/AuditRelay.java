@@ -3,9 +3,15 @@ package org.genovfl.party.audit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.genovfl.audit.AuditEvent;
 import org.genovfl.audit.AuditEventJson;
 import org.genovfl.audit.AuditException;
@@ -16,7 +22,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Delivers the outbox's pending events to the {@link AuditLedger}, oldest first, in batches.
+ * Delivers the outbox's pending events to the {@link AuditLedger}, oldest first, in batches:
+ * one batch per stream (project, organisation), and on a ledger that takes several streams at
+ * once ({@link AuditLedger#concurrentStreams()}, Fabric) the batches of up to
+ * {@code streams-in-flight} streams side by side, each stream still in order.
  *
  * <p>Exactly once: an event is marked {@code delivered_at} only after the ledger accepted
  * it, and the ledger records an event id once, so a crash between the two (which sends the
@@ -28,7 +37,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * its own stream (project, organisation), retried after the longest backoff, and is named
  * in the outbox's {@code last_error}; other projects' events keep flowing.
  */
-public final class AuditRelay {
+public final class AuditRelay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AuditRelay.class);
 
@@ -46,6 +55,7 @@ public final class AuditRelay {
     private final Map<String, Long> heldStreams = new HashMap<>();
     private int consecutiveFailures;
     private long nextAttemptNanos = System.nanoTime();
+    private ExecutorService senders;
 
     public AuditRelay(JdbcClient jdbc, AuditLedger ledger, AuditProperties.Relay settings) {
         this.jdbc = jdbc;
@@ -62,41 +72,121 @@ public final class AuditRelay {
         long now = System.nanoTime();
         heldStreams.values().removeIf(until -> now - until >= 0);
         while (true) {
-            List<Pending> batch = jdbc.sql("""
-                    SELECT event_id, project_id::text || '/' || acting_organisation AS stream, payload::text AS payload
+            List<List<Pending>> batches = nextBatches();
+            if (batches.isEmpty()) {
+                return new Pass(delivered, false);
+            }
+            AuditException failure = null;
+            for (Delivery delivery : deliver(batches)) {
+                List<Pending> batch = delivery.batch();
+                if (delivery.failure() == null) {
+                    markDelivered(batch.stream().map(Pending::eventId).toList());
+                    delivered += batch.size();
+                    continue;
+                }
+                delivered += deliveredBefore(batch, delivery.failure().eventId());
+                if (!(delivery.failure() instanceof AuditRefusedException refused && hold(batch, refused))) {
+                    failure = delivery.failure();
+                }
+            }
+            if (failure != null) {
+                failed(failure);
+                return new Pass(delivered, true);
+            }
+            recovered(delivered);
+        }
+    }
+
+    /**
+     * The oldest pending events of streams not held back, as one batch per stream (in outbox
+     * order within it), for as many streams as the ledger takes at once.
+     */
+    private List<List<Pending>> nextBatches() {
+        int perBatch = Math.min(settings.batchSize(), ledger.maxBatch());
+        int streams = Math.max(1, Math.min(settings.streamsInFlight(), ledger.concurrentStreams()));
+        // The streams with the oldest pending events first, then each one's oldest events:
+        // a backlog written one project after another still goes out several streams at once.
+        List<Pending> pending = jdbc.sql("""
+                WITH streams AS (
+                    SELECT project_id, acting_organisation, min(id) AS oldest
                       FROM audit_outbox
                      WHERE delivered_at IS NULL
                        AND NOT (project_id::text || '/' || acting_organisation = ANY(:held))
-                     ORDER BY id LIMIT :limit""")
-                    .param("held", heldStreams.keySet().toArray(String[]::new))
-                    .param("limit", settings.batchSize())
-                    .query((row, n) -> new Pending(row.getObject("event_id", UUID.class), row.getString("stream"),
-                            row.getString("payload")))
-                    .list();
-            if (batch.isEmpty()) {
-                return new Pass(delivered, false);
-            }
-            List<AuditEvent> events = batch.stream().map(p -> AuditEventJson.fromJson(p.payload())).toList();
+                     GROUP BY project_id, acting_organisation
+                     ORDER BY oldest LIMIT :streams)
+                SELECT e.id, e.event_id, s.project_id::text || '/' || s.acting_organisation AS stream, e.payload
+                  FROM streams s
+                  CROSS JOIN LATERAL (
+                      SELECT o.id, o.event_id, o.payload::text AS payload
+                        FROM audit_outbox o
+                       WHERE o.delivered_at IS NULL AND o.project_id = s.project_id
+                         AND o.acting_organisation = s.acting_organisation
+                       ORDER BY o.id LIMIT :perBatch) e
+                 ORDER BY e.id""")
+                .param("held", heldStreams.keySet().toArray(String[]::new))
+                .param("streams", streams)
+                .param("perBatch", perBatch)
+                .query((row, n) -> new Pending(row.getObject("event_id", UUID.class), row.getString("stream"),
+                        row.getString("payload")))
+                .list();
+        Map<String, List<Pending>> byStream = new LinkedHashMap<>();
+        for (Pending event : pending) {
+            byStream.computeIfAbsent(event.stream(), stream -> new ArrayList<>()).add(event);
+        }
+        return new ArrayList<>(byStream.values());
+    }
+
+    /** Sends each batch to the ledger, side by side when there are several; keeps each one's outcome. */
+    private List<Delivery> deliver(List<List<Pending>> batches) {
+        if (batches.size() == 1) {
+            return List.of(deliverOne(batches.get(0)));
+        }
+        List<Future<Delivery>> running = new ArrayList<>();
+        for (List<Pending> batch : batches) {
+            running.add(senders().submit(() -> deliverOne(batch)));
+        }
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int i = 0; i < running.size(); i++) {
             try {
-                ledger.appendAll(events);
-                markDelivered(batch.stream().map(Pending::eventId).toList());
-                delivered += batch.size();
-                recovered(delivered);
-            } catch (AuditRefusedException e) {
-                delivered += deliveredBefore(batch, e.eventId());
-                if (!hold(batch, e)) {
-                    failed(e);
-                    return new Pass(delivered, true);
-                }
-                continue;
-            } catch (AuditException e) {
-                delivered += deliveredBefore(batch, e.eventId());
-                failed(e);
-                return new Pass(delivered, true);
+                deliveries.add(running.get(i).get());
+            } catch (ExecutionException e) {
+                deliveries.add(new Delivery(batches.get(i), new AuditException("audit delivery failed: "
+                        + e.getCause(), null, e.getCause())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                deliveries.add(new Delivery(batches.get(i), new AuditException("audit delivery interrupted", null, e)));
             }
-            if (batch.size() < settings.batchSize()) {
-                return new Pass(delivered, false);
-            }
+        }
+        return deliveries;
+    }
+
+    private Delivery deliverOne(List<Pending> batch) {
+        try {
+            ledger.appendAll(batch.stream().map(p -> AuditEventJson.fromJson(p.payload())).toList());
+            return new Delivery(batch, null);
+        } catch (AuditException e) {
+            return new Delivery(batch, e);
+        }
+    }
+
+    private synchronized ExecutorService senders() {
+        if (senders == null) {
+            AtomicInteger threads = new AtomicInteger();
+            senders = Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "audit-relay-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return senders;
+    }
+
+    /** Stops the threads that send batches side by side. */
+    @Override
+    public void close() {
+        ExecutorService running = senders;
+        if (running != null) {
+            running.shutdownNow();
         }
     }
 
@@ -202,5 +292,9 @@ public final class AuditRelay {
     }
 
     private record Pending(UUID eventId, String stream, String payload) {
+    }
+
+    /** One batch sent to the ledger, and why it was not (all) recorded, or null. */
+    private record Delivery(List<Pending> batch, AuditException failure) {
     }
 }

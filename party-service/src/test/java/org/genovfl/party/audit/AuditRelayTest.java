@@ -69,7 +69,7 @@ class AuditRelayTest {
         // Batches of 4, so the backlog of 10 goes out in several calls; a 2 s backoff, so the
         // pass right after a failure reliably finds the relay still backing off.
         AuditRelay relay = new AuditRelay(jdbc, ledger,
-                new AuditProperties.Relay(Duration.ofMillis(10), 4, Duration.ofSeconds(2), Duration.ofSeconds(2)));
+                new AuditProperties.Relay(Duration.ofMillis(10), 4, Duration.ofSeconds(2), Duration.ofSeconds(2), 4));
         UUID project = UUID.randomUUID();
         List<AuditEvent> recorded = new ArrayList<>();
 
@@ -104,7 +104,7 @@ class AuditRelayTest {
     void anEventSentAgainAfterACrashIsRecordedOnce() {
         AuditOutbox outbox = new AuditOutbox(jdbc, LAB);
         AuditRelay relay = new AuditRelay(jdbc, ledger,
-                new AuditProperties.Relay(Duration.ofMillis(10), 100, Duration.ofMillis(50), Duration.ofMillis(200)));
+                new AuditProperties.Relay(Duration.ofMillis(10), 100, Duration.ofMillis(50), Duration.ofMillis(200), 4));
         relay.relayPending();
         UUID project = UUID.randomUUID();
         List<AuditEvent> recorded = steps(outbox, project, 2);
@@ -119,7 +119,7 @@ class AuditRelayTest {
     void anEventTheLedgerRefusesHoldsBackOnlyItsOwnProject() {
         AuditOutbox outbox = new AuditOutbox(jdbc, LAB);
         AuditRelay relay = new AuditRelay(jdbc, ledger,
-                new AuditProperties.Relay(Duration.ofMillis(10), 100, Duration.ofMillis(50), Duration.ofSeconds(30)));
+                new AuditProperties.Relay(Duration.ofMillis(10), 100, Duration.ofMillis(50), Duration.ofSeconds(30), 4));
         relay.relayPending();
         UUID broken = UUID.randomUUID();
         UUID healthy = UUID.randomUUID();
@@ -148,13 +148,18 @@ class AuditRelayTest {
     @Test
     void backoffDoublesUpToTheLimit() {
         AuditRelay relay = new AuditRelay(jdbc, ledger,
-                new AuditProperties.Relay(Duration.ofMillis(10), 4, Duration.ofMillis(500), Duration.ofSeconds(30)));
+                new AuditProperties.Relay(Duration.ofMillis(10), 4, Duration.ofMillis(500), Duration.ofSeconds(30), 4));
         assertThat(relay.backoff(1)).isEqualTo(Duration.ofMillis(500));
         assertThat(relay.backoff(3)).isEqualTo(Duration.ofSeconds(2));
         assertThat(relay.backoff(40)).isEqualTo(Duration.ofSeconds(30));
     }
 
     private static List<AuditEvent> steps(AuditOutbox outbox, UUID project, int count) {
+        return steps(transactions, outbox, project, count);
+    }
+
+    /** {@code count} steps of {@code project}, each committing one event to the outbox. */
+    static List<AuditEvent> steps(TransactionTemplate transactions, AuditOutbox outbox, UUID project, int count) {
         List<AuditEvent> events = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String hash = String.format("%064x", i + 1);
