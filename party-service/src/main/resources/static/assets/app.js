@@ -95,6 +95,7 @@
           text('stop-reason', run.stopReason);
           text('model-sha', run.modelSha256);
         }
+        if (run.test) { testReport(run.test); }
         if (run.error) {
           var error = document.getElementById('run-error');
           error.hidden = false;
@@ -107,6 +108,45 @@
   }
 
   // ---- PSI run progress -----------------------------------------------------------------
+  /** The released model on the test rows: metrics, and calibration as a chart and a table. */
+  function testReport(test) {
+    document.getElementById('test').hidden = false;
+    text('test-patients', test.patients + ' (' + test.positives + ')');
+    text('test-auc', fixed(test.auc, 4) + '  [' + fixed(test.aucLower, 4) + ', ' + fixed(test.aucUpper, 4) + ']');
+    text('test-clinical-auc', fixed(test.clinicalOnlyAuc, 4));
+    text('test-logloss', fixed(test.logLoss, 4));
+    text('test-prevalence-logloss', fixed(test.prevalenceLogLoss, 4));
+    text('test-brier', fixed(test.brier, 4));
+    text('test-accuracy', fixed(test.accuracy, 4));
+    text('test-calibration-fit', fixed(test.calibrationIntercept, 3) + ' and ' + fixed(test.calibrationSlope, 3));
+    var bins = (test.calibration || []).filter(function (b) { return b.count > 0; });
+    var chartEl = document.getElementById('calibration-chart');
+    // Sorted by predicted risk; the diagonal is the second series, drawn at the same x.
+    var xs = bins.map(function (b) { return b.meanPredicted; });
+    new uPlot({
+      width: Math.max(320, Math.min(520, chartEl.clientWidth)), height: 320,
+      scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1] } },
+      series: [{ label: 'Mean predicted risk' },
+        { label: 'Observed rate', stroke: '#1f6feb', width: 2, points: { size: 8 } },
+        { label: 'Calibrated', stroke: '#8b949e', width: 1, dash: [4, 4], points: { show: false } }],
+      axes: [{ label: 'Mean predicted risk' }, { label: 'Observed rate' }]
+    }, [xs, bins.map(function (b) { return b.observedRate; }), xs], chartEl);
+    chartEl.setAttribute('data-points', String(bins.length));
+    var body = document.querySelector('#calibration tbody');
+    body.textContent = '';
+    bins.forEach(function (b) {
+      var tr = document.createElement('tr');
+      [fixed(b.from, 1) + '–' + fixed(b.to, 1), b.count, fixed(b.meanPredicted, 3), fixed(b.observedRate, 3)]
+        .forEach(function (v, i) {
+          var td = document.createElement('td');
+          if (i > 0) { td.className = 'num'; }
+          td.textContent = v;
+          tr.appendChild(td);
+        });
+      body.appendChild(tr);
+    });
+  }
+
   function psiRun(main) {
     poll(main.getAttribute('data-progress'), 500, function (run) {
       var status = document.getElementById('psi-status');

@@ -295,6 +295,14 @@ class WebAppIT {
         assertThat(browser.findElements(By.cssSelector("#metrics-chart canvas"))).isNotEmpty();
         assertThat(browser.findElement(By.id("final")).isDisplayed()).isTrue();
         assertThat(browser.findElement(By.id("best-auc")).getText()).matches("0\\.\\d{4} \\[0\\.\\d{4}, (0|1)\\.\\d{4}]");
+        // The released model on the test rows, measured once, with its calibration.
+        assertThat(browser.findElement(By.id("test")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("test-auc")).getText()).matches("0\\.\\d{4} \\[0\\.\\d{4}, (0|1)\\.\\d{4}]");
+        int bins = browser.findElements(By.cssSelector("#calibration tbody tr")).size();
+        assertThat(bins).isBetween(2, 10);
+        assertThat(browser.findElement(By.id("calibration-chart")).getAttribute("data-points"))
+                .isEqualTo(Integer.toString(bins));
+        assertThat(browser.findElements(By.cssSelector("#calibration-chart canvas"))).isNotEmpty();
         screenshot("coordinator-training-run");
         open(PartyRole.COORDINATOR, "/ui/coordinator/training/" + trainingRunId);
         open(PartyRole.COORDINATOR, "/ui/coordinator/training");
