@@ -1,14 +1,18 @@
 package org.genovfl.audit.governance;
 
+import static org.genovfl.audit.StrictJsonFields.required;
+import static org.genovfl.audit.StrictJsonFields.text;
+import static org.genovfl.audit.StrictJsonFields.textValue;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import org.genovfl.audit.StrictJsonFields;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -220,36 +224,7 @@ public final class GovernanceJson {
     }
 
     private static void fields(JsonNode node, String... allowed) {
-        if (!node.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object");
-        }
-        Set<String> known = Set.of(allowed);
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!known.contains(name)) {
-                // Refused rather than dropped: an extra field is a client bug or a leak.
-                throw new IllegalArgumentException("unknown field " + name);
-            }
-        }
-    }
-
-    private static JsonNode required(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException("field " + field + " is missing");
-        }
-        return value;
-    }
-
-    private static String text(JsonNode node, String field) {
-        return textValue(required(node, field), field);
-    }
-
-    private static String textValue(JsonNode value, String field) {
-        if (!value.isTextual()) {
-            throw new IllegalArgumentException("field " + field + " must be a string");
-        }
-        return value.asText();
+        StrictJsonFields.only(node, Set.of(allowed));
     }
 
     private static UUID uuid(JsonNode node, String field) {
