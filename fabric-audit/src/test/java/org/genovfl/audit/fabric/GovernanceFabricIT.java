@@ -61,6 +61,15 @@ class GovernanceFabricIT {
                 e -> assertThat(e.refusal()).isEqualTo(refusal));
     }
 
+    /** A new study, proposed by the coordinator and approved by the hospital and the lab. */
+    static UUID activeStudy() {
+        UUID project = UUID.randomUUID();
+        coordinator.propose(terms(project, HASH_V1), "protocol agreed");
+        hospital.approve(project, HASH_V1, "validated");
+        lab.approve(project, HASH_V1, "validated");
+        return project;
+    }
+
     @Test
     void aStudyBecomesActiveOnlyWhenEachNamedPartyApprovedWithItsOwnIdentity() {
         UUID project = UUID.randomUUID();
@@ -81,10 +90,7 @@ class GovernanceFabricIT {
 
     @Test
     void aChangedSpecificationInvalidatesApprovalsAndOnlyTheCoordinatorMayChangeIt() {
-        UUID project = UUID.randomUUID();
-        coordinator.propose(terms(project, HASH_V1), "protocol agreed");
-        hospital.approve(project, HASH_V1, "validated");
-        lab.approve(project, HASH_V1, "validated");
+        UUID project = activeStudy();
         assertRefused(() -> lab.propose(terms(project, HASH_V2), "take over"), GovernanceRefusal.WRONG_IDENTITY);
         assertThat(coordinator.propose(terms(project, HASH_V2), "amended").approvals()).isEmpty();
         assertRefused(() -> hospital.approve(project, HASH_V1, "validated the old one"), GovernanceRefusal.STALE_HASH);
@@ -93,10 +99,7 @@ class GovernanceFabricIT {
 
     @Test
     void theRegulatorSuspendsThroughItsOwnPeerAndOnlyItLiftsItsSuspension() {
-        UUID project = UUID.randomUUID();
-        coordinator.propose(terms(project, HASH_V1), "protocol agreed");
-        hospital.approve(project, HASH_V1, "validated");
-        lab.approve(project, HASH_V1, "validated");
+        UUID project = activeStudy();
         assertThat(regulator.suspend(project, "ethics review pending").suspendedBy()).containsExactly(REGULATOR_MSP);
         assertRefused(() -> hospital.resume(project, "we disagree"), GovernanceRefusal.WRONG_IDENTITY);
         assertThat(lab.state(project).state()).isEqualTo(StudyState.SUSPENDED);
