@@ -196,9 +196,9 @@ public final class EmbeddedStudyGovernance implements StudyGovernance {
         }
         StudyStatus current;
         try {
-            current = replayed == null ? null : state(projectId);
+            current = state(projectId);
         } catch (GovernanceRefusedException e) {
-            current = null;
+            current = null; // UNKNOWN_PROJECT: no status row, which an empty history also gives
         }
         if (!Objects.equals(current, replayed)) {
             return Optional.of("the current status is not what the history gives");

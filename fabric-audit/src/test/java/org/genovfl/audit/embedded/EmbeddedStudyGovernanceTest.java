@@ -229,6 +229,10 @@ class EmbeddedStudyGovernanceTest {
         assertThat(coordinator.verify(project)).contains("the current status is not what the history gives");
         assertThat(coordinator.state(project).state()).as("what a party acting on its own copy would see")
                 .isEqualTo(StudyState.PROPOSED);
+
+        sql(labDatabase, "DELETE FROM study_governance_record WHERE project_id = '" + project + "'");
+        assertThat(lab.verify(project)).as("a status left without any history")
+                .contains("the current status is not what the history gives");
     }
 
     private static SignedGovernanceRequest signedBy(LedgerSigner key, String requestJson) {

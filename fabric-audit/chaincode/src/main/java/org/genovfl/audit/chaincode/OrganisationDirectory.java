@@ -26,17 +26,23 @@ final class OrganisationDirectory {
 
     private final Map<String, String> mspByOrganisation;
     private final Map<String, String> organisationByMsp;
+    private final Set<String> ambiguousMsps;
     private final Set<String> regulatorMsps;
 
     OrganisationDirectory(Map<String, String> mspByOrganisation, Set<String> regulatorMsps) {
         this.mspByOrganisation = Map.copyOf(mspByOrganisation);
+        // Governance needs one organisation per MSP: an MSP listed for several speaks for
+        // none of them there (the audit contract still lets it record events of each).
         Map<String, String> reverse = new TreeMap<>();
+        Set<String> ambiguous = new TreeSet<>();
         mspByOrganisation.forEach((organisation, msp) -> {
             if (reverse.put(msp, organisation) != null) {
-                throw new IllegalArgumentException(ENVIRONMENT + ": MSP " + msp + " speaks for two organisations");
+                ambiguous.add(msp);
             }
         });
+        ambiguous.forEach(reverse::remove);
         this.organisationByMsp = Map.copyOf(reverse);
+        this.ambiguousMsps = Set.copyOf(ambiguous);
         this.regulatorMsps = Set.copyOf(regulatorMsps);
     }
 
@@ -79,12 +85,14 @@ final class OrganisationDirectory {
      * Who a submitter of {@code mspId} is for the governance contract: the organisation its
      * MSP speaks for (the MSP id itself if the directory does not name one), and whether it
      * is a regulator's. An MSP whose id is the name of an organisation the directory gives
-     * to another MSP gets a name that no study can list, so it cannot pass for it.
+     * to another MSP, or an MSP the directory lists for several organisations, gets a name
+     * that no study can list, so it cannot pass for any of them.
      */
     GovernanceActor actorOf(String mspId) {
         String organisation = organisationByMsp.get(mspId);
         if (organisation == null) {
-            organisation = mspByOrganisation.containsKey(mspId) ? "unlisted MSP " + mspId : mspId;
+            organisation = mspByOrganisation.containsKey(mspId) || ambiguousMsps.contains(mspId)
+                    ? "unlisted MSP " + mspId : mspId;
         }
         return new GovernanceActor(organisation, regulatorMsps.contains(mspId));
     }

@@ -174,6 +174,16 @@ class GovernanceChaincodeTest {
     }
 
     @Test
+    void anMspListedForTwoOrganisationsSpeaksForNeitherInGovernance() {
+        GovernanceChaincode sharedMsp = new GovernanceChaincode(OrganisationDirectory.parse(
+                HOSPITAL + "=SharedMSP;" + LAB + "=SharedMSP;" + COORDINATOR + "=" + COORDINATOR_MSP, REGULATOR_MSP));
+        propose(COORDINATOR_MSP, HASH_V1);
+        assertRefused(() -> ledger.transaction(s -> sharedMsp.approve(s, "SharedMSP", txTimestamp(), project.toString(),
+                HASH_V1, "validated")), GovernanceRefusal.WRONG_IDENTITY);
+        assertThat(study().approvals()).isEmpty();
+    }
+
+    @Test
     void transitionsFromTheWrongStateAreRefused() {
         propose(COORDINATOR_MSP, HASH_V1);
         assertRefused(() -> act(GovernanceAction.SUSPEND, LAB_MSP), GovernanceRefusal.WRONG_STATE);
