@@ -1,5 +1,7 @@
 package org.genovfl.audit.fabric;
 
+import static org.genovfl.audit.fabric.GatewayConnection.describe;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -160,12 +162,12 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
             if (refused != null) {
                 return refused;
             }
-            throw new AuditException("Fabric endorsement failed (" + e.getStatus().getCode() + "): " + GatewayConnection.describe(e),
+            throw new AuditException("Fabric endorsement failed (" + e.getStatus().getCode() + "): " + describe(e),
                     first, e);
         } catch (SubmitException e) {
-            throw new AuditException("Fabric orderer did not accept the transaction: " + GatewayConnection.describe(e), first, e);
+            throw new AuditException("Fabric orderer did not accept the transaction: " + describe(e), first, e);
         } catch (CommitStatusException e) {
-            throw new AuditException("Fabric commit status unknown: " + GatewayConnection.describe(e), first, e);
+            throw new AuditException("Fabric commit status unknown: " + describe(e), first, e);
         } catch (CommitException e) {
             throw new AuditException("Fabric transaction " + e.getTransactionId() + " invalidated: " + e.getCode(),
                     first, e);
@@ -177,7 +179,7 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
         try {
             result = contract.evaluateTransaction(function, arguments);
         } catch (GatewayException e) {
-            throw new AuditException("Fabric query " + function + " failed: " + GatewayConnection.describe(e), null, e);
+            throw new AuditException("Fabric query " + function + " failed: " + describe(e), null, e);
         }
         try {
             List<AuditEvent> events = new ArrayList<>();

@@ -1,5 +1,7 @@
 package org.genovfl.audit.fabric;
 
+import static org.genovfl.audit.fabric.GatewayConnection.describe;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
@@ -116,13 +118,13 @@ public final class FabricStudyGovernance implements StudyGovernance, AutoCloseab
                 throw refused;
             }
             throw new GovernanceException("Fabric endorsement of " + function + " failed (" + e.getStatus().getCode()
-                    + "): " + GatewayConnection.describe(e), projectId, e);
+                    + "): " + describe(e), projectId, e);
         } catch (SubmitException e) {
             throw new GovernanceException("Fabric orderer did not accept " + function + ": "
-                    + GatewayConnection.describe(e), projectId, e);
+                    + describe(e), projectId, e);
         } catch (CommitStatusException e) {
             throw new GovernanceException("Fabric commit status of " + function + " unknown: "
-                    + GatewayConnection.describe(e), projectId, e);
+                    + describe(e), projectId, e);
         } catch (CommitException e) {
             throw new GovernanceException("Fabric transaction " + e.getTransactionId() + " (" + function
                     + ") invalidated: " + e.getCode(), projectId, e);
@@ -139,7 +141,7 @@ public final class FabricStudyGovernance implements StudyGovernance, AutoCloseab
             if (refused != null) {
                 throw refused;
             }
-            throw new GovernanceException("Fabric query " + function + " failed: " + GatewayConnection.describe(e),
+            throw new GovernanceException("Fabric query " + function + " failed: " + describe(e),
                     projectId, e);
         }
     }

@@ -189,7 +189,8 @@ public final class GovernanceJson {
         counts.fields().forEachRemaining(entry -> featureCounts.put(entry.getKey(), integer(entry.getValue(),
                 "featureCounts")));
         TreeSet<StudyProtocol> protocols = new TreeSet<>();
-        array(node, "allowedProtocols").forEach(p -> protocols.add(constant(StudyProtocol.class, textValue(p, "allowedProtocols"), "allowedProtocols")));
+        array(node, "allowedProtocols").forEach(p -> protocols.add(
+                constant(StudyProtocol.class, textValue(p, "allowedProtocols"), "allowedProtocols")));
         List<String> parties = new ArrayList<>();
         array(node, "parties").forEach(p -> parties.add(textValue(p, "parties")));
         return new StudyTerms(uuid(node, "projectId"), text(node, "specificationHash"),
