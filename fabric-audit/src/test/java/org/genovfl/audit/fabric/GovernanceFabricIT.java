@@ -10,6 +10,7 @@ import static org.genovfl.audit.governance.GovernanceFixtures.LAB;
 import static org.genovfl.audit.governance.GovernanceFixtures.terms;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.genovfl.audit.governance.GovernanceAction;
@@ -19,6 +20,7 @@ import org.genovfl.audit.governance.GovernanceRefusal;
 import org.genovfl.audit.governance.GovernanceRefusedException;
 import org.genovfl.audit.governance.StudyProtocol;
 import org.genovfl.audit.governance.StudyState;
+import org.genovfl.audit.governance.StudyStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,21 +63,52 @@ class GovernanceFabricIT {
                 e -> assertThat(e.refusal()).isEqualTo(refusal));
     }
 
+    /**
+     * Waits until every organisation's peer has committed the study's record {@code version}.
+     * A transaction's commit is confirmed at the submitter's peer; another organisation's peer
+     * commits the block a moment later, and a party acts on what its own peer shows (a
+     * transaction endorsed on a peer that has not seen the last record is refused or fails
+     * its endorsement). Returns the status as the last peer read it.
+     */
+    static StudyStatus seenByAll(StudyStatus committed) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        StudyStatus seen = null;
+        for (FabricStudyGovernance party : new FabricStudyGovernance[] {coordinator, hospital, lab, regulator}) {
+            while (true) {
+                try {
+                    seen = party.state(committed.projectId());
+                    if (seen.version() >= committed.version()) {
+                        break;
+                    }
+                } catch (GovernanceRefusedException e) {
+                    assertThat(e.refusal()).isEqualTo(GovernanceRefusal.UNKNOWN_PROJECT);
+                }
+                assertThat(System.nanoTime()).as("every peer committed record " + committed.version()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+        return seen;
+    }
+
     /** A new study, proposed by the coordinator and approved by the hospital and the lab. */
-    static UUID activeStudy() {
+    static UUID activeStudy() throws InterruptedException {
         UUID project = UUID.randomUUID();
-        coordinator.propose(terms(project, HASH_V1), "protocol agreed");
-        hospital.approve(project, HASH_V1, "validated");
-        lab.approve(project, HASH_V1, "validated");
+        seenByAll(coordinator.propose(terms(project, HASH_V1), "protocol agreed"));
+        seenByAll(hospital.approve(project, HASH_V1, "validated"));
+        assertThat(seenByAll(lab.approve(project, HASH_V1, "validated")).state()).isEqualTo(StudyState.ACTIVE);
         return project;
     }
 
     @Test
-    void aStudyBecomesActiveOnlyWhenEachNamedPartyApprovedWithItsOwnIdentity() {
+    void aStudyBecomesActiveOnlyWhenEachNamedPartyApprovedWithItsOwnIdentity() throws Exception {
         UUID project = UUID.randomUUID();
-        assertThat(coordinator.propose(terms(project, HASH_V1), "protocol agreed").state()).isEqualTo(StudyState.PROPOSED);
+        StudyStatus proposed = coordinator.propose(terms(project, HASH_V1), "protocol agreed");
+        assertThat(proposed.state()).isEqualTo(StudyState.PROPOSED);
+        seenByAll(proposed);
         // The lab can approve only as the lab: its approval does not count for the hospital.
-        assertThat(lab.approve(project, HASH_V1, "validated genomic features").approvals()).containsExactly(LAB);
+        StudyStatus approvedByLab = lab.approve(project, HASH_V1, "validated genomic features");
+        assertThat(approvedByLab.approvals()).containsExactly(LAB);
+        seenByAll(approvedByLab);
         assertRefused(() -> regulator.approve(project, HASH_V1, "not a party"), GovernanceRefusal.WRONG_IDENTITY);
         assertRefused(() -> coordinator.approve(project, HASH_V1, "not a named party"), GovernanceRefusal.WRONG_IDENTITY);
         assertThat(regulator.state(project).state()).isEqualTo(StudyState.PROPOSED);
@@ -89,22 +122,30 @@ class GovernanceFabricIT {
     }
 
     @Test
-    void aChangedSpecificationInvalidatesApprovalsAndOnlyTheCoordinatorMayChangeIt() {
+    void aChangedSpecificationInvalidatesApprovalsAndOnlyTheCoordinatorMayChangeIt() throws Exception {
         UUID project = activeStudy();
         assertRefused(() -> lab.propose(terms(project, HASH_V2), "take over"), GovernanceRefusal.WRONG_IDENTITY);
-        assertThat(coordinator.propose(terms(project, HASH_V2), "amended").approvals()).isEmpty();
+        StudyStatus amended = coordinator.propose(terms(project, HASH_V2), "amended");
+        assertThat(amended.approvals()).isEmpty();
+        seenByAll(amended);
         assertRefused(() -> hospital.approve(project, HASH_V1, "validated the old one"), GovernanceRefusal.STALE_HASH);
         assertThat(hospital.state(project).permits(StudyProtocol.TRAINING, HASH_V2)).isFalse();
     }
 
     @Test
-    void theRegulatorSuspendsThroughItsOwnPeerAndOnlyItLiftsItsSuspension() {
+    void theRegulatorSuspendsThroughItsOwnPeerAndOnlyItLiftsItsSuspension() throws Exception {
         UUID project = activeStudy();
-        assertThat(regulator.suspend(project, "ethics review pending").suspendedBy()).containsExactly(REGULATOR_MSP);
+        StudyStatus suspended = regulator.suspend(project, "ethics review pending");
+        assertThat(suspended.suspendedBy()).containsExactly(REGULATOR_MSP);
+        seenByAll(suspended);
         assertRefused(() -> hospital.resume(project, "we disagree"), GovernanceRefusal.WRONG_IDENTITY);
         assertThat(lab.state(project).state()).isEqualTo(StudyState.SUSPENDED);
-        assertThat(regulator.resume(project, "ethics review passed").state()).isEqualTo(StudyState.ACTIVE);
-        assertThat(coordinator.close(project, "study complete").state()).isEqualTo(StudyState.CLOSED);
+        StudyStatus resumed = regulator.resume(project, "ethics review passed");
+        assertThat(resumed.state()).isEqualTo(StudyState.ACTIVE);
+        seenByAll(resumed);
+        StudyStatus closed = coordinator.close(project, "study complete");
+        assertThat(closed.state()).isEqualTo(StudyState.CLOSED);
+        seenByAll(closed);
         assertRefused(() -> hospital.approve(project, HASH_V1, "again"), GovernanceRefusal.WRONG_STATE);
         assertRefused(() -> regulator.suspend(project, "too late"), GovernanceRefusal.WRONG_STATE);
         assertThat(regulator.history(project)).extracting(r -> r.request().action()).endsWith(GovernanceAction.SUSPEND,
