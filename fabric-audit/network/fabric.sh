@@ -343,6 +343,7 @@ start_chaincode_server() { # org [--no-wait]: its chaincode server, for the pack
   (
     export CHAINCODE_SERVER_ADDRESS=127.0.0.1:${CC_PORT[$org]} CORE_CHAINCODE_ID_NAME=$(cat "$NET/chaincode/$org/package-id")
     export GENOVFL_AUDIT_ORGANISATIONS="$directory"
+    export GENOVFL_AUDIT_REGULATORS=${MSP[regulator]}   # may suspend studies (governance contract), speaks for no party
     launch "chaincode-$org" "${CC_PORT[$org]}" java -Xmx256m -XX:+UseSerialGC -jar "$CC_JAR"
   )
   [ "${2:-}" = --no-wait ] || wait_port "${CC_PORT[$org]}" "chaincode-$org"

@@ -1,5 +1,8 @@
 package org.genovfl.audit;
 
+import static org.genovfl.audit.StrictJsonFields.required;
+import static org.genovfl.audit.StrictJsonFields.text;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,13 +65,7 @@ public final class AuditEventJson {
             if (node == null || !node.isObject()) {
                 throw new IllegalArgumentException("an audit event must be a JSON object");
             }
-            for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-                String name = names.next();
-                if (!FIELDS.contains(name)) {
-                    // Refused rather than dropped: an extra field is a client bug or a leak.
-                    throw new IllegalArgumentException("unknown field " + name);
-                }
-            }
+            StrictJsonFields.only(node, FIELDS);
             return new AuditEvent(
                     UUID.fromString(text(node, "eventId")),
                     UUID.fromString(text(node, "projectId")),
@@ -81,22 +78,6 @@ public final class AuditEventJson {
         } catch (JsonProcessingException | IllegalArgumentException | DateTimeParseException | NullPointerException e) {
             throw new AuditRefusedException(AuditRefusal.INVALID_EVENT, e.getMessage(), null);
         }
-    }
-
-    private static JsonNode required(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw new IllegalArgumentException("field " + field + " is missing");
-        }
-        return value;
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = required(node, field);
-        if (!value.isTextual()) {
-            throw new IllegalArgumentException("field " + field + " must be a string");
-        }
-        return value.asText();
     }
 
     private static TreeMap<String, String> strings(JsonNode node) {

@@ -1,26 +1,17 @@
 package org.genovfl.audit.fabric;
 
+import static org.genovfl.audit.fabric.GatewayConnection.describe;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
-import io.grpc.Grpc;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.TlsChannelCredentials;
-import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.InvalidKeyException;
-import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -36,16 +27,11 @@ import org.hyperledger.fabric.client.CommitException;
 import org.hyperledger.fabric.client.CommitStatusException;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.EndorseException;
-import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayException;
-import org.hyperledger.fabric.client.Hash;
 import org.hyperledger.fabric.client.Network;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockchainInfo;
 import org.hyperledger.fabric.client.SubmitException;
-import org.hyperledger.fabric.client.identity.Identities;
-import org.hyperledger.fabric.client.identity.Signers;
-import org.hyperledger.fabric.client.identity.X509Identity;
 
 /**
  * The audit ledger on the Fabric channel {@code genovfl-audit}, through the peer's gateway
@@ -76,15 +62,13 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
     /** Transactions of different streams in flight at once; the gateway's gRPC channel multiplexes them. */
     static final int CONCURRENT_TRANSACTIONS = 8;
 
-    private final ManagedChannel channel;
-    private final Gateway gateway;
-    private final Contract contract;
+    private final GatewayConnection gateway;
     private final Network network;
+    private final Contract contract;
 
-    private FabricAuditLedger(ManagedChannel channel, Gateway gateway, Network network, Contract contract) {
-        this.channel = channel;
+    private FabricAuditLedger(GatewayConnection gateway, Contract contract) {
         this.gateway = gateway;
-        this.network = network;
+        this.network = gateway.network();
         this.contract = contract;
     }
 
@@ -95,37 +79,8 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
      * @throws IllegalArgumentException if a certificate or key file cannot be read
      */
     public static FabricAuditLedger connect(FabricConnection connection) {
-        Objects.requireNonNull(connection, "connection");
-        try {
-            ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(connection.peerEndpoint(),
-                    TlsChannelCredentials.newBuilder().trustManager(connection.tlsRootCertificate().toFile()).build());
-            if (connection.serverNameOverride() != null) {
-                builder.overrideAuthority(connection.serverNameOverride());
-            }
-            ManagedChannel channel = builder.build();
-            X509Identity identity;
-            try (Reader certificate = Files.newBufferedReader(connection.certificate())) {
-                identity = new X509Identity(connection.mspId(), Identities.readX509Certificate(certificate));
-            }
-            Gateway gateway;
-            try (Reader key = Files.newBufferedReader(privateKeyFile(connection.privateKey()))) {
-                gateway = Gateway.newInstance()
-                        .identity(identity)
-                        .signer(Signers.newPrivateKeySigner(Identities.readPrivateKey(key)))
-                        .hash(Hash.SHA256)
-                        .connection(channel)
-                        .evaluateOptions(o -> o.withDeadlineAfter(10, TimeUnit.SECONDS))
-                        .endorseOptions(o -> o.withDeadlineAfter(15, TimeUnit.SECONDS))
-                        .submitOptions(o -> o.withDeadlineAfter(10, TimeUnit.SECONDS))
-                        .commitStatusOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
-                        .connect();
-            }
-            Network network = gateway.getNetwork(connection.channel());
-            return new FabricAuditLedger(channel, gateway, network, network.getContract(connection.chaincode()));
-        } catch (IOException | CertificateException | InvalidKeyException e) {
-            throw new IllegalArgumentException("cannot read the Fabric identity or TLS root certificate: "
-                    + e.getMessage(), e);
-        }
+        GatewayConnection gateway = GatewayConnection.open(connection);
+        return new FabricAuditLedger(gateway, gateway.network().getContract(connection.chaincode()));
     }
 
     /** How many blocks the channel holds, as this identity's peer sees it (system chaincode qscc). */
@@ -214,12 +169,6 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
     @Override
     public void close() {
         gateway.close();
-        channel.shutdownNow();
-        try {
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Returns the chaincode's refusal, or null when the batch committed. */
@@ -265,10 +214,7 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
     }
 
     static AuditRefusedException refusal(GatewayException e) {
-        List<String> messages = new ArrayList<>();
-        messages.add(String.valueOf(e.getMessage()));
-        e.getDetails().forEach(detail -> messages.add(detail.getMessage()));
-        for (String message : messages) {
+        for (String message : GatewayConnection.messages(e)) {
             Matcher matcher = REFUSAL.matcher(message);
             if (matcher.find()) {
                 UUID eventId = "null".equals(matcher.group(2)) ? null : UUID.fromString(matcher.group(2));
@@ -278,13 +224,6 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
         return null;
     }
 
-    private static String describe(GatewayException e) {
-        String details = e.getDetails().stream()
-                .map(d -> d.getMspId() + "@" + d.getAddress() + ": " + d.getMessage())
-                .collect(Collectors.joining("; "));
-        return e.getStatus().getDescription() + (details.isEmpty() ? "" : " [" + details + "]");
-    }
-
     private static int indexOf(List<AuditEvent> events, UUID eventId) {
         for (int i = 0; i < events.size(); i++) {
             if (events.get(i).eventId().equals(eventId)) {
@@ -292,19 +231,5 @@ public final class FabricAuditLedger implements AuditLedger, AutoCloseable {
             }
         }
         return -1;
-    }
-
-    /** cryptogen writes the key as the only file of a {@code keystore} directory. */
-    private static Path privateKeyFile(Path keyOrDirectory) throws IOException {
-        if (!Files.isDirectory(keyOrDirectory)) {
-            return keyOrDirectory;
-        }
-        try (Stream<Path> files = Files.list(keyOrDirectory)) {
-            List<Path> keys = files.filter(Files::isRegularFile).toList();
-            if (keys.size() != 1) {
-                throw new IOException("expected exactly one key file in " + keyOrDirectory + ", found " + keys.size());
-            }
-            return keys.get(0);
-        }
     }
 }

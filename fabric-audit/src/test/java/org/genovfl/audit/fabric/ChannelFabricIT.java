@@ -117,8 +117,8 @@ class ChannelFabricIT {
         assertThatThrownBy(() -> lab.append(rewritten)).isInstanceOfSatisfying(AuditRefusedException.class,
                 e -> assertThat(e.refusal()).isEqualTo(AuditRefusal.WRONG_ORGANISATION));
         // The contract offers no transaction that changes or removes a record: appendEvents is its only write.
-        assertThat(submitTransactions(hospital.contract().evaluateTransaction("org.hyperledger.fabric:GetMetadata")))
-                .containsExactly("appendEvents");
+        assertThat(submitTransactions(hospital.contract().evaluateTransaction("org.hyperledger.fabric:GetMetadata"),
+                "genovfl-audit")).containsExactly("appendEvents");
         assertThatThrownBy(() -> hospital.contract().submitTransaction("deleteEvent", released.eventId().toString()))
                 .isInstanceOf(EndorseException.class);
         assertThat(regulator.byProject(released.projectId())).containsExactly(released);
@@ -222,14 +222,15 @@ class ChannelFabricIT {
     }
 
     /** Names of the transactions that the contract metadata tags SUBMIT (may write to the world state). */
-    private static List<String> submitTransactions(byte[] metadata) throws Exception {
+    /** The SUBMIT transactions one contract of the chaincode offers, from its metadata. */
+    static List<String> submitTransactions(byte[] metadata, String contract) throws Exception {
         List<String> names = new ArrayList<>();
-        for (JsonNode contract : new ObjectMapper().readTree(metadata).path("contracts")) {
-            for (JsonNode transaction : contract.path("transactions")) {
-                for (JsonNode tag : transaction.path("tags")) {
-                    if (tag.asText().equals("SUBMIT")) {
-                        names.add(transaction.path("name").asText());
-                    }
+        JsonNode transactions = new ObjectMapper().readTree(metadata).path("contracts").path(contract).path("transactions");
+        assertThat(transactions.isArray()).as("contract " + contract + " in the chaincode's metadata").isTrue();
+        for (JsonNode transaction : transactions) {
+            for (JsonNode tag : transaction.path("tags")) {
+                if (tag.asText().equals("SUBMIT")) {
+                    names.add(transaction.path("name").asText());
                 }
             }
         }

@@ -44,7 +44,7 @@ class FabricAuditLedgerTest {
 
     @Test
     void aPeerThatIsDownIsAnOutageNotARefusal() throws Exception {
-        FabricConnection connection = FabricConnection.fromProperties(writeConnection(unusedPort()));
+        FabricConnection connection = FabricConnection.fromProperties(writeConnection(directory, unusedPort()));
         AuditEvent event = new AuditEvent(UUID.randomUUID(), UUID.randomUUID(), 1, AuditEventType.PROJECT_CREATED,
                 "HospitalMSP", Instant.now(), new TreeMap<>(Map.of("spec", "a".repeat(64))), null);
         try (FabricAuditLedger ledger = FabricAuditLedger.connect(connection)) {
@@ -78,7 +78,8 @@ class FabricAuditLedgerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tls-root-certificate");
     }
 
-    private Path writeConnection(int port) throws Exception {
+    /** A connection file for a peer at {@code port} of 127.0.0.1, with a throw-away identity. */
+    static Path writeConnection(Path directory, int port) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair keys = generator.generateKeyPair();
@@ -103,7 +104,7 @@ class FabricAuditLedgerTest {
         return file;
     }
 
-    private static int unusedPort() throws IOException {
+    static int unusedPort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

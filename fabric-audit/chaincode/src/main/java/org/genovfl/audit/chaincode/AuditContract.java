@@ -1,10 +1,6 @@
 package org.genovfl.audit.chaincode;
 
 import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.genovfl.audit.AuditRefusal;
 import org.genovfl.audit.AuditRefusedException;
 import org.hyperledger.fabric.contract.Context;
@@ -16,9 +12,6 @@ import org.hyperledger.fabric.contract.annotation.Info;
 import org.hyperledger.fabric.contract.annotation.License;
 import org.hyperledger.fabric.contract.annotation.Transaction;
 import org.hyperledger.fabric.shim.ChaincodeException;
-import org.hyperledger.fabric.shim.ChaincodeStub;
-import org.hyperledger.fabric.shim.ledger.KeyValue;
-import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
 
 /**
  * The audit chaincode of channel {@code genovfl-audit}. Errors carry a stable code both as the
@@ -37,7 +30,7 @@ public final class AuditContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String appendEvents(Context ctx, String eventsJson) {
         try {
-            return chaincode.appendEvents(new StubState(ctx.getStub()), ctx.getClientIdentity().getMSPID(), eventsJson)
+            return chaincode.appendEvents(new StubWorldState(ctx.getStub()), ctx.getClientIdentity().getMSPID(), eventsJson)
                     .toJson();
         } catch (AuditRefusedException e) {
             throw refused(e.refusal(), e.eventId() + ": " + e.getMessage());
@@ -46,27 +39,27 @@ public final class AuditContract implements ContractInterface {
 
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String getEvent(Context ctx, String eventId) {
-        return query(() -> chaincode.event(new StubState(ctx.getStub()), eventId));
+        return query(() -> chaincode.event(new StubWorldState(ctx.getStub()), eventId));
     }
 
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String queryByProject(Context ctx, String projectId) {
-        return query(() -> chaincode.byProject(new StubState(ctx.getStub()), projectId));
+        return query(() -> chaincode.byProject(new StubWorldState(ctx.getStub()), projectId));
     }
 
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String queryByType(Context ctx, String type) {
-        return query(() -> chaincode.byType(new StubState(ctx.getStub()), type));
+        return query(() -> chaincode.byType(new StubWorldState(ctx.getStub()), type));
     }
 
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String queryByArtifactHash(Context ctx, String sha256) {
-        return query(() -> chaincode.byArtifactHash(new StubState(ctx.getStub()), sha256));
+        return query(() -> chaincode.byArtifactHash(new StubWorldState(ctx.getStub()), sha256));
     }
 
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String queryByTimeRange(Context ctx, String fromInclusive, String toExclusive) {
-        return query(() -> chaincode.byTimeRange(new StubState(ctx.getStub()), fromInclusive, toExclusive));
+        return query(() -> chaincode.byTimeRange(new StubWorldState(ctx.getStub()), fromInclusive, toExclusive));
     }
 
     private static String query(java.util.function.Supplier<String> query) {
@@ -80,33 +73,5 @@ public final class AuditContract implements ContractInterface {
 
     private static ChaincodeException refused(AuditRefusal refusal, String detail) {
         return new ChaincodeException(refusal.name() + " event=" + detail, refusal.name().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The world state of one transaction through the shim. */
-    private record StubState(ChaincodeStub stub) implements WorldState {
-
-        @Override
-        public String get(String key) {
-            String value = stub.getStringState(key);
-            return value == null || value.isEmpty() ? null : value;
-        }
-
-        @Override
-        public void put(String key, String value) {
-            stub.putStringState(key, value);
-        }
-
-        @Override
-        public List<Map.Entry<String, String>> range(String startInclusive, String endExclusive) {
-            List<Map.Entry<String, String>> entries = new ArrayList<>();
-            try (QueryResultsIterator<KeyValue> results = stub.getStateByRange(startInclusive, endExclusive)) {
-                for (KeyValue kv : results) {
-                    entries.add(new AbstractMap.SimpleImmutableEntry<>(kv.getKey(), kv.getStringValue()));
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("range query failed: " + e.getMessage(), e);
-            }
-            return entries;
-        }
     }
 }

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
-import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -132,45 +130,5 @@ class AuditChaincodeTest {
     private static void assertRefused(Runnable call, AuditRefusal refusal) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(AuditRefusedException.class,
                 e -> assertThat(e.refusal()).isEqualTo(refusal));
-    }
-
-    /** Committed key-value state; a transaction's writes apply only if it returns normally. */
-    static final class CommittedState {
-        final TreeMap<String, String> committed = new TreeMap<>();
-
-        <T> T transaction(java.util.function.Function<WorldState, T> body) {
-            Map<String, String> writes = new HashMap<>();
-            T result = body.apply(view(writes));
-            committed.putAll(writes);
-            return result;
-        }
-
-        String read(java.util.function.Function<WorldState, String> query) {
-            return query.apply(view(new HashMap<>()));
-        }
-
-        private WorldState view(Map<String, String> writes) {
-            return new WorldState() {
-                @Override
-                public String get(String key) {
-                    return committed.get(key);
-                }
-
-                @Override
-                public void put(String key, String value) {
-                    if (value.isEmpty()) {
-                        throw new IllegalArgumentException("Fabric treats an empty value as a delete");
-                    }
-                    writes.put(key, value);
-                }
-
-                @Override
-                public List<Map.Entry<String, String>> range(String start, String end) {
-                    return committed.subMap(start, end).entrySet().stream()
-                            .<Map.Entry<String, String>>map(e -> new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()))
-                            .toList();
-                }
-            };
-        }
     }
 }
