@@ -135,6 +135,34 @@ class FabricAuditNetworkIT {
         }
     }
 
+    /** A regulator sees where the channel holds an event: block, transaction and endorsers, as its trail reads them. */
+    @Test
+    @Order(3)
+    void theRegulatorApiNamesTheBlockAndTransactionOfAnEvent() throws Exception {
+        ChannelTrail trail = ChannelTrail.read(regulator, "genovfl-audit", Set.of("HospitalMSP", "LabMSP", "CoordinatorMSP"));
+        ChannelTrail.Entry released = trail.entries().stream()
+                .filter(entry -> entry.events().stream().anyMatch(e -> e.projectId().equals(cohort.project)
+                        && e.type() == org.genovfl.audit.AuditEventType.MODEL_RELEASED))
+                .findFirst().orElseThrow();
+        AuditEvent event = released.events().stream().filter(e -> e.type() == org.genovfl.audit.AuditEventType.MODEL_RELEASED)
+                .findFirst().orElseThrow();
+        for (PartyRole role : List.of(PartyRole.COORDINATOR, PartyRole.HOSPITAL)) {
+            java.net.http.HttpResponse<String> answer = parties.get(parties.client(null), parties.url(role,
+                    "/api/projects/" + cohort.project + "/audit-trail/events/" + event.eventId()), "regulator");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            JsonNode detail = TrainingNetworkIT.JSON.readTree(answer.body());
+            assertThat(detail.get("event").get("eventId").asText()).isEqualTo(event.eventId().toString());
+            JsonNode location = detail.get("location");
+            assertThat(location).as(role + " names the block: " + answer.body()).isNotNull();
+            assertThat(location.get("blockNumber").asLong()).isEqualTo(released.blockNumber());
+            assertThat(location.get("transactionId").asText()).isEqualTo(released.transactionId());
+            assertThat(location.get("endorsingOrganisations")).hasSizeGreaterThanOrEqualTo(2);
+        }
+        java.net.http.HttpResponse<String> unknown = parties.get(parties.client(null), parties.url(PartyRole.COORDINATOR,
+                "/api/projects/" + cohort.project + "/audit-trail/events/" + UUID.randomUUID()), "regulator");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
     private static long undelivered(PartyRole role) {
         return db(role).sql("SELECT count(*) FROM audit_outbox WHERE delivered_at IS NULL")
                 .query(Long.class).single();

@@ -173,6 +173,38 @@ class ChannelFabricIT {
     }
 
     @Test
+    void theCachedTrailIsReadAgainWhenTheChannelGrowsAndLocatesEachEvent() throws Exception {
+        ChannelTrailCache cache = new ChannelTrailCache(regulator, java.util.Set.of("HospitalMSP", "LabMSP", "CoordinatorMSP"));
+        AuditEvent first = event(UUID.randomUUID(), LAB, 1, AuditEventType.PROJECT_CREATED, "3".repeat(64));
+        lab.append(first);
+        ChannelTrail.Entry firstEntry = awaitEntry(cache, first.eventId());
+        ChannelTrail unchanged = cache.trail();
+        assertThat(cache.trail()).as("no new block, no new read").isSameAs(unchanged);
+
+        AuditEvent second = event(UUID.randomUUID(), HOSPITAL, 1, AuditEventType.PROJECT_CREATED, "4".repeat(64));
+        hospital.append(second);
+        ChannelTrail.Entry secondEntry = awaitEntry(cache, second.eventId());
+        assertThat(secondEntry.blockNumber()).isGreaterThan(firstEntry.blockNumber());
+        assertThat(secondEntry.transactionId()).isNotEqualTo(firstEntry.transactionId());
+        assertThat(secondEntry.endorsingOrganisations()).contains("HospitalMSP");
+        assertThat(cache.trail().integrity().problems()).isEmpty();
+        assertThat(cache.entryOf(UUID.randomUUID())).isEmpty();
+    }
+
+    /** The regulator's peer commits a block a moment after the submitter's peer confirmed it. */
+    private static ChannelTrail.Entry awaitEntry(ChannelTrailCache cache, UUID eventId) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (true) {
+            java.util.Optional<ChannelTrail.Entry> entry = cache.entryOf(eventId);
+            if (entry.isPresent()) {
+                return entry.get();
+            }
+            assertThat(System.nanoTime()).as("the regulator's peer holds event " + eventId).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
     void stoppingThePeerWhileEventsAreProducedLosesNothingAndDuplicatesNothing() throws Exception {
         UUID project = UUID.randomUUID();
         List<AuditEvent> produced = new ArrayList<>();

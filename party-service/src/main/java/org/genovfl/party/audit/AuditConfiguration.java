@@ -58,6 +58,11 @@ class AuditConfiguration {
     }
 
     @Bean
+    EventLocations eventLocations(AuditLedger ledger, AuditProperties properties) {
+        return new EventLocations(ledger, properties.fabric().partyMsps());
+    }
+
+    @Bean
     AuditRelay auditRelay(JdbcClient jdbc, AuditLedger ledger, AuditProperties properties) {
         return new AuditRelay(jdbc, ledger, properties.relay());
     }

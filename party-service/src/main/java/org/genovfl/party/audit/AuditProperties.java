@@ -44,8 +44,11 @@ public record AuditProperties(
      * The party's Fabric connection file (see {@code FabricConnection.fromProperties}): either
      * {@code connection} itself, or {@code connection-<role>.properties} (role in lower case)
      * in {@code connection-directory}, as {@code ./genovfl fabric up} writes them.
+     * {@code party-msps}: the MSP ids whose endorsements count towards the audit chaincode's
+     * policy, for checking the channel (those of {@code ./genovfl fabric up} by default).
      */
-    public record Fabric(Path connection, Path connectionDirectory) {
+    public record Fabric(Path connection, Path connectionDirectory,
+            @DefaultValue({"HospitalMSP", "LabMSP", "CoordinatorMSP"}) java.util.Set<String> partyMsps) {
 
         Path connectionFor(String role) {
             if (connection != null) {

@@ -49,13 +49,23 @@ class AuditTrailController {
     record ArtifactVerification(String sha256, long sizeBytes, boolean found, List<AuditEvent> events) {
     }
 
+    /**
+     * @param location on a Fabric channel, the block and transaction that recorded the event;
+     *     absent on the embedded ledger, or until this party's peer holds the block
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record EventDetail(AuditEvent event, EventLocations.Location location) {
+    }
+
     private final AuditLedger ledger;
     private final AuditRelay relay;
     private final ObjectMapper json;
+    private final EventLocations locations;
 
-    AuditTrailController(AuditLedger ledger, AuditRelay relay, ObjectMapper json) {
+    AuditTrailController(AuditLedger ledger, AuditRelay relay, ObjectMapper json, EventLocations locations) {
         this.ledger = ledger;
         this.relay = relay;
+        this.locations = locations;
         this.json = json;
     }
 
@@ -64,6 +74,20 @@ class AuditTrailController {
     @GetMapping("/api/projects/{projectId}/audit-trail")
     List<AuditEvent> trail(@PathVariable UUID projectId) {
         return ledger.byProject(projectId);
+    }
+
+    @Operation(summary = "One event of a project's audit trail", description = "Role: REGULATOR. The event as "
+            + "recorded and, when the ledger is a Fabric channel, the block and transaction that recorded it and the "
+            + "organisations whose endorsements verify, as this party's own peer holds them.")
+    @GetMapping("/api/projects/{projectId}/audit-trail/events/{eventId}")
+    ResponseEntity<?> event(@PathVariable UUID projectId, @PathVariable UUID eventId) {
+        return ledger.byProject(projectId).stream().filter(event -> event.eventId().equals(eventId)).findFirst()
+                .<ResponseEntity<?>>map(event -> ResponseEntity.ok(
+                        new EventDetail(event, locations.locate(eventId).orElse(null))))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
+                        .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(org.springframework.http.ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                                "project " + projectId + " has no recorded event " + eventId)));
     }
 
     @Operation(summary = "Projects with audit events", description = "Role: REGULATOR. The projects this party "

@@ -19,6 +19,7 @@ import org.genovfl.audit.embedded.EmbeddedAuditLedger;
 import org.genovfl.party.audit.ArtifactDigest;
 import org.genovfl.party.audit.AuditExport;
 import org.genovfl.party.audit.AuditRelay;
+import org.genovfl.party.audit.EventLocations;
 import org.genovfl.party.project.ProjectCatalog;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ContentDisposition;
@@ -63,9 +64,12 @@ class RegulatorPages {
     private final AuditRelay relay;
     private final ObjectMapper json;
     private final ProjectCatalog catalog;
+    private final EventLocations locations;
 
-    RegulatorPages(AuditLedger ledger, AuditRelay relay, ObjectMapper json, ProjectCatalog catalog) {
+    RegulatorPages(AuditLedger ledger, AuditRelay relay, ObjectMapper json, ProjectCatalog catalog,
+            EventLocations locations) {
         this.catalog = catalog;
+        this.locations = locations;
         this.ledger = ledger;
         this.relay = relay;
         this.json = json;
@@ -103,6 +107,8 @@ class RegulatorPages {
         AuditEvent event = ledger.byProject(projectId).stream().filter(e -> e.eventId().equals(eventId)).findFirst()
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         model.addAttribute("event", event);
+        model.addAttribute("onChannel", locations.onChannel());
+        model.addAttribute("location", locations.locate(eventId).orElse(null));
         model.addAttribute("ledgerKind", ledger instanceof EmbeddedAuditLedger ? "embedded hash chain" : "Hyperledger Fabric");
         return "regulator/event";
     }
@@ -127,6 +133,11 @@ class RegulatorPages {
         if (ledger instanceof EmbeddedAuditLedger embedded) {
             long started = System.nanoTime();
             model.addAttribute("verification", embedded.verify());
+            model.addAttribute("millis", (System.nanoTime() - started) / 1_000_000);
+        }
+        if (locations.onChannel()) {
+            long started = System.nanoTime();
+            model.addAttribute("channel", locations.channelIntegrity().orElseThrow());
             model.addAttribute("millis", (System.nanoTime() - started) / 1_000_000);
         }
         model.addAttribute("checkedAt", Instant.now());
