@@ -31,6 +31,7 @@ import org.genovfl.psi.PsiMessages.Stage;
 import org.genovfl.psi.PsiResult;
 import org.genovfl.psi.PsiRole;
 import org.genovfl.psi.PsiSession;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,6 +57,8 @@ class PsiNetworkIT {
     static Path directory;
 
     static ThreePartyNetwork parties;
+    /** What every party logs during the tests, scanned for patient identifiers at the end. */
+    static CapturedLogs logs;
     static final ObjectMapper JSON = new ObjectMapper();
     static final String HOSPITAL = DemoNetwork.ORGANISATIONS.get(PartyRole.HOSPITAL);
     static final String LAB = DemoNetwork.ORGANISATIONS.get(PartyRole.LAB);
@@ -63,6 +66,7 @@ class PsiNetworkIT {
     @BeforeAll
     static void startParties() {
         // A short idle timeout, so the test of a silent initiator takes seconds; read at start only.
+        logs = CapturedLogs.capture();
         System.setProperty("genovfl.psi.idle-timeout", "6s");
         try {
             parties = ThreePartyNetwork.start(directory);
@@ -74,7 +78,12 @@ class PsiNetworkIT {
     @AfterAll
     static void stopParties() {
         if (parties != null) {
-            parties.close();
+            try {
+                PersonalDataScan.assertLogsFreeOfIdentifiers(logs, Set.of(), parties.bean(PartyRole.HOSPITAL, JdbcClient.class),
+                        parties.bean(PartyRole.LAB, JdbcClient.class), parties.bean(PartyRole.COORDINATOR, JdbcClient.class));
+            } finally {
+                parties.close();
+            }
         }
     }
 
