@@ -391,7 +391,8 @@ class ApiHardeningIT {
 
     /**
      * Schemathesis against each party's OpenAPI document (party-service/src/test/fuzz/api-fuzz.sh):
-     * people's endpoints signed in with each account, peer endpoints with a registered peer's
+     * people's endpoints signed in with the party's own account (and the regulator's at the
+ * coordinator; ordered test 1 walks every wrong account), peer endpoints with a registered peer's
      * client certificate; no 5xx, no undocumented status, every response matching its schema.
      */
     @Test
@@ -406,7 +407,10 @@ class ApiHardeningIT {
         long started = System.nanoTime();
         for (PartyRole party : DemoNetwork.ORGANISATIONS.keySet()) {
             String base = parties.url(party, "/").toString().replaceAll("/$", "");
-            for (String account : ACCOUNT_ROLES.keySet()) {
+            // The account of the party's own work, and the regulator at the coordinator (each run
+            // costs about a minute on 2 cores: every request checks a BCrypt password).
+            List<String> accounts = party == PartyRole.COORDINATOR ? List.of("coordinator", "regulator") : List.of("admin");
+            for (String account : accounts) {
                 run(script, base, party + "-" + account, failures, "--tls-verify", ca.toString(),
                         "--auth", account + ":" + parties.network.password(account), "--include-path-regex", "^/api/");
             }
@@ -425,7 +429,7 @@ class ApiHardeningIT {
 
     static void run(Path script, String base, String name, List<String> failures, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", script.toString(), base, directory.resolve("fuzz/" + name).toString(),
-                "--max-examples", System.getProperty("genovfl.fuzz.max-examples", "15"), "--seed", "13", "--workers", "2",
+                "--max-examples", System.getProperty("genovfl.fuzz.max-examples", "5"), "--seed", "13", "--workers", "1",
                 "--request-timeout", "60"));
         command.addAll(List.of(options));
         Path output = directory.resolve("fuzz/" + name + ".log");
@@ -442,7 +446,9 @@ class ApiHardeningIT {
     static void writePem(Path file, Object object) throws Exception {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
-            pem.writeObject(object);
+            // A key as PKCS#8, which names its curve; OpenSSL (Python's ssl) reads no other EC form here.
+            pem.writeObject(object instanceof java.security.PrivateKey key
+                    ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null) : object);
         }
         Files.writeString(file, text.toString());
     }

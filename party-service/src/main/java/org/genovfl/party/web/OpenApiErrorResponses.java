@@ -31,7 +31,7 @@ class OpenApiErrorResponses {
     static final String PROBLEM = "ProblemDetail";
 
     @Bean
-    OpenApiCustomizer problemResponses() {
+    OpenApiCustomizer openApiProblemResponses() {
         return openApi -> {
             if (openApi.getComponents() == null) {
                 openApi.setComponents(new Components());
