@@ -436,8 +436,11 @@ class ApiHardeningIT {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         int exit = process.waitFor();
         String log = Files.readString(output);
-        System.out.println("--- Schemathesis " + name + " (exit " + exit + ")\n" + log.lines()
-                .filter(l -> !l.isBlank()).skip(Math.max(0, log.lines().count() - 40)).reduce("", (a, b) -> a + b + "\n"));
+        // The failures in full (what was sent, what came back, how to replay it), then the summary.
+        int firstProblem = Math.max(log.indexOf("= FAILURES ="), log.indexOf("= ERRORS ="));
+        System.out.println("--- Schemathesis " + name + " (exit " + exit + ")\n"
+                + (firstProblem >= 0 ? log.substring(firstProblem) : log.lines().filter(l -> !l.isBlank())
+                        .skip(Math.max(0, log.lines().count() - 30)).reduce("", (a, b) -> a + b + "\n")));
         if (exit != 0) {
             failures.add(name + " (exit " + exit + "): " + output);
         }

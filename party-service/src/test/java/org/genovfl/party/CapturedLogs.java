@@ -1,6 +1,8 @@
 package org.genovfl.party;
 
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggerContextListener;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
@@ -13,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * {@link ThreePartyNetwork} run in the test's JVM, so this is what every party logged, each
  * line with its logger, message and stack trace (whose messages are log output too).
  */
-final class CapturedLogs extends AppenderBase<ILoggingEvent> {
+final class CapturedLogs extends AppenderBase<ILoggingEvent> implements LoggerContextListener {
 
     private final List<String> lines = new ArrayList<>();
+    private volatile boolean capturing = true;
 
     private CapturedLogs() {
     }
@@ -28,7 +31,36 @@ final class CapturedLogs extends AppenderBase<ILoggingEvent> {
         logs.setName("captured-for-personal-data-scan");
         logs.start();
         root.addAppender(logs);
+        // Each party service's start resets Logback (Spring Boot configures it anew), which
+        // detaches every appender: attach again after each reset.
+        root.getLoggerContext().addListener(logs);
         return logs;
+    }
+
+    @Override
+    public boolean isResetResistant() {
+        return true;
+    }
+
+    @Override
+    public void onReset(LoggerContext context) {
+        if (!capturing) {
+            return;
+        }
+        start();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(this);
+    }
+
+    @Override
+    public void onStart(LoggerContext context) {
+    }
+
+    @Override
+    public void onStop(LoggerContext context) {
+    }
+
+    @Override
+    public void onLevelChange(Logger logger, ch.qos.logback.classic.Level level) {
     }
 
     @Override
@@ -44,7 +76,10 @@ final class CapturedLogs extends AppenderBase<ILoggingEvent> {
 
     /** Stops capturing. */
     void close() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(this);
+        capturing = false;
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.getLoggerContext().removeListener(this);
+        root.detachAppender(this);
         stop();
     }
 }

@@ -3,6 +3,9 @@ package org.genovfl.party.ingest;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.List;
@@ -71,6 +74,8 @@ class IngestController {
 
     @Operation(summary = "Imports a FHIR R4 Bundle (collection or transaction): Patient, Consent, Observation, Condition",
             description = "Role: PARTY_ADMIN. All or nothing: a refusal is an OperationOutcome listing every problem.")
+    @ApiResponse(responseCode = "200", description = "An OperationOutcome saying what was imported",
+            content = @Content(mediaType = FHIR_JSON, schema = @Schema(type = "object")))
     @AvailableAt(PartyRole.HOSPITAL)
     @PostMapping(path = "/api/ingest/fhir", consumes = {FHIR_JSON, MediaType.APPLICATION_JSON_VALUE}, produces = FHIR_JSON)
     ResponseEntity<String> importBundle(@RequestBody String bundle) {
@@ -158,6 +163,8 @@ class IngestController {
 
     @Operation(summary = "A patient's variants as FHIR Genomics Reporting variant Observations",
             description = "Role: PARTY_ADMIN. The patient's local id; a collection Bundle.")
+    @ApiResponse(responseCode = "200", description = "A collection Bundle of variant Observations",
+            content = @Content(mediaType = FHIR_JSON, schema = @Schema(type = "object")))
     @AvailableAt(PartyRole.LAB)
     @GetMapping(path = "/api/ingest/patients/{localId}/variants", produces = FHIR_JSON)
     ResponseEntity<String> exportVariants(@PathVariable String localId) {
