@@ -35,7 +35,7 @@ for party in hospital lab; do
 done
 url() { echo "https://localhost:${port[$1]}$2"; }
 for party in hospital lab; do
-  for _ in $(seq 1 180); do
+  for _ in $(seq 1 900); do  # starts take minutes on a loaded machine
     curl -sk "$(url $party /actuator/health)" | grep -q UP && break
     sleep 1
   done
@@ -54,12 +54,13 @@ twice() {
 }
 fhir_chunked() {
   head -c 1G /dev/zero | tr '\0' ' ' | curl -sk -o /dev/null -w '%{http_code}' -u "admin:$password" \
-    -H 'Content-Type: application/fhir+json' -H 'Transfer-Encoding: chunked' -X POST -T - "$(url hospital /api/ingest/fhir)" || true
+    -H 'Content-Type: application/fhir+json' -H 'Transfer-Encoding: chunked' -H 'Expect:' -X POST -T - "$(url hospital /api/ingest/fhir)" || true
 }
 head -c 1G /dev/zero | tr '\0' ' ' > "$work/big.json"
 fhir_declared() {
-  curl -sk -o /dev/null -w '%{http_code}' -u "admin:$password" -H 'Content-Type: application/fhir+json' \
-    --data-binary "@$work/big.json" "$(url hospital /api/ingest/fhir)" || true
+  # -T streams the file with its Content-Length (--data-binary would load it into curl's memory).
+  curl -sk -o /dev/null -w '%{http_code}' -u "admin:$password" -H 'Content-Type: application/fhir+json' -H 'Expect:' \
+    -X POST -T "$work/big.json" "$(url hospital /api/ingest/fhir)" || true
 }
 { printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n20\t100\trs1\tA\tG\t.\tPASS\tX='
   head -c 1G /dev/zero | tr '\0' 'A'; printf '\tGT\t0/1\n'; } | gzip -1 > "$work/long-line.vcf.gz"
