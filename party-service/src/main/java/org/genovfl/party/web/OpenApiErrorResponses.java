@@ -54,14 +54,15 @@ class OpenApiErrorResponses {
             errors.put("401", "Not signed in (people) or no client certificate (peers)");
             errors.put("403", "The role, the calling party or this kind of party may not do this");
             errors.put("404", "No such run, project or resource here");
+            errors.put("409", "The request does not fit the current state (e.g. a run not open for this message)");
+            errors.put("422", "Understood but refused: the data or the records cannot serve it (the problem says why)");
         }
-        if (body) {
+        boolean write = method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.PUT;
+        if (body || write) {
             errors.put("413", "The body is over its size limit (genovfl.limits.*)");
             errors.put("415", "The body's media type is not one this operation reads");
         }
-        if (method == PathItem.HttpMethod.POST || method == PathItem.HttpMethod.PUT) {
-            errors.put("409", "The request does not fit the current state (e.g. a run not open for this message)");
-            errors.put("422", "Understood but refused: the data or the records cannot serve it (the problem says why)");
+        if (write) {
             errors.put("502", "A call this party had to make to another party failed");
             errors.put("503", "A resource this request needs is busy or not yet available; retry later");
         }
