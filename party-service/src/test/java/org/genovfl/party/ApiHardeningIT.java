@@ -70,13 +70,14 @@ class ApiHardeningIT {
 
     @BeforeAll
     static void startParties() {
-        logs = CapturedLogs.capture();
         LIMITS.forEach(System::setProperty);
         try {
             parties = ThreePartyNetwork.start(directory);
         } finally {
             LIMITS.keySet().forEach(System::clearProperty);
         }
+        // After the starts: each Spring Boot start stops and resets Logback, dropping appenders.
+        logs = CapturedLogs.capture();
         person = parties.client(null);
     }
 

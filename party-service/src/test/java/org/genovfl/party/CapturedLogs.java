@@ -23,7 +23,11 @@ final class CapturedLogs extends AppenderBase<ILoggingEvent> implements LoggerCo
     private CapturedLogs() {
     }
 
-    /** Starts capturing at the root logger, whatever level the loggers log at. */
+    /**
+     * Starts capturing at the root logger, whatever level the loggers log at. Call it once
+     * the parties have started: a Spring Boot start stops Logback, which removes every
+     * appender and listener (a plain reset only detaches the appender, which is re-attached).
+     */
     static CapturedLogs capture() {
         CapturedLogs logs = new CapturedLogs();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

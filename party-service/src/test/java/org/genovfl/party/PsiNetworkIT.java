@@ -66,13 +66,13 @@ class PsiNetworkIT {
     @BeforeAll
     static void startParties() {
         // A short idle timeout, so the test of a silent initiator takes seconds; read at start only.
-        logs = CapturedLogs.capture();
         System.setProperty("genovfl.psi.idle-timeout", "6s");
         try {
             parties = ThreePartyNetwork.start(directory);
         } finally {
             System.clearProperty("genovfl.psi.idle-timeout");
         }
+        logs = CapturedLogs.capture(); // after the starts, which reset Logback
     }
 
     @AfterAll

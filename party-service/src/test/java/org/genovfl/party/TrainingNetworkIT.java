@@ -87,8 +87,8 @@ class TrainingNetworkIT {
 
     @BeforeAll
     static void startPartiesAndSeedCohort() {
-        logs = CapturedLogs.capture();
         parties = ThreePartyNetwork.start(directory);
+        logs = CapturedLogs.capture(); // after the starts, which reset Logback (a restart drops the capture)
         cohort = new TrainingFixture(15, 15);
         for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB, PartyRole.COORDINATOR)) {
             cohort.seedProject(parties.bean(role, JdbcTemplate.class));
