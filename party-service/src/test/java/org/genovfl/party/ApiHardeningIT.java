@@ -101,7 +101,7 @@ class ApiHardeningIT {
             HttpRequest.BodyPublisher body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(parties.url(role, path)).method(method, body);
         if (account != null) {
-            request.header("Authorization", parties.basic(account));
+            request.header("Authorization", parties.basic(role, account));
         }
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -402,7 +402,7 @@ class ApiHardeningIT {
         Path script = Path.of("src/test/fuzz/api-fuzz.sh").toAbsolutePath();
         Path ca = directory.resolve("fuzz/ca.pem");
         Files.createDirectories(ca.getParent());
-        var trust = DemoCertificateAuthority.load(parties.network.trustStore(), parties.storePassword());
+        var trust = DemoCertificateAuthority.load(parties.network.trustStore(), parties.trustStorePassword());
         writePem(ca, trust.getCertificate(trust.aliases().nextElement()));
         List<String> failures = new ArrayList<>();
         long started = System.nanoTime();
@@ -412,8 +412,9 @@ class ApiHardeningIT {
             // costs about a minute on 2 cores: every request checks a BCrypt password).
             List<String> accounts = party == PartyRole.COORDINATOR ? List.of("coordinator", "regulator") : List.of("admin");
             for (String account : accounts) {
-                run(script, base, party + "-" + account, failures, "--tls-verify", ca.toString(),
-                        "--auth", account + ":" + parties.network.password(account), "--include-path-regex", "^/api/");
+                run(script, base, party + "-" + account, failures, "--tls-verify", ca.toString(), "--auth",
+                        DemoNetwork.username(party, account) + ":" + parties.network.password(party, account),
+                        "--include-path-regex", "^/api/");
             }
             PartyRole caller = party == PartyRole.COORDINATOR ? PartyRole.HOSPITAL : PartyRole.COORDINATOR;
             DemoCertificateAuthority.IssuedIdentity peer = parties.network.issue(DemoNetwork.ORGANISATIONS.get(caller));
