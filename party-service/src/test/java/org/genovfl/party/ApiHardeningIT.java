@@ -264,6 +264,15 @@ class ApiHardeningIT {
                     HttpResponse.BodyHandlers.ofString());
             assertProblem(peer, 400);
         }
+        // A string where a peer message has an array of numbers: the field is named, its value is not.
+        HttpClient asHospital = parties.client(parties.network.issue(DemoNetwork.ORGANISATIONS.get(PartyRole.HOSPITAL)));
+        HttpResponse<String> proposal = asHospital.send(HttpRequest.newBuilder(parties.url(PartyRole.LAB,
+                        "/peer/psi/joint-cohorts")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jointRunId\": \"" + UUID.randomUUID() + "\", \"rowIndices\": "
+                        + "\"MRK-7731-PATIENT\", \"componentHashes\": []}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(proposal, 400);
+        assertThat(JSON.readTree(proposal.body()).get("errors").get(0).get("pointer").asText()).isEqualTo("/rowIndices");
+        assertThat(proposal.body()).doesNotContain("MRK-7731-PATIENT");
         assertThat(logs.lines()).as("no stack trace at ERROR for a client error")
                 .noneMatch(line -> line.startsWith("ERROR"));
     }
@@ -388,6 +397,12 @@ class ApiHardeningIT {
                 }
             }
         }
+        // An intact chain has no first tampered entry: the field is left out, not null, since its
+        // schema is a TamperedEntry object.
+        JsonNode chain = JSON.readTree(parties.get(person, parties.url(PartyRole.HOSPITAL, "/api/audit/ledger-verification"),
+                "regulator").body());
+        assertThat(chain.get("intact").asBoolean()).isTrue();
+        assertThat(chain.has("firstTampered")).as("%s", chain).isFalse();
     }
 
     /**
