@@ -258,11 +258,16 @@ class ApiHardeningIT {
         assertProblem(post(PartyRole.HOSPITAL, "/api/psi/joint-cohorts", "admin", "application/json",
                 ("{\"projectId\": \"" + UUID.randomUUID() + "\", \"psiRunIds\": \"not-an-array\"}").getBytes(StandardCharsets.UTF_8)), 400);
         HttpClient asCoordinator = parties.client(parties.network.issue(DemoNetwork.ORGANISATIONS.get(PartyRole.COORDINATOR)));
-        for (String peerBody : List.of("null", "{\"projectId\": \"" + UUID.randomUUID() + "\", \"spec\": \"text\"}")) {
-            HttpResponse<String> peer = asCoordinator.send(HttpRequest.newBuilder(parties.url(PartyRole.HOSPITAL, "/peer/projects"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(peerBody)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertProblem(peer, 400);
+        for (String peerPath : List.of("/peer/projects", "/peer/projects/check")) {
+            for (String peerBody : List.of("null", "{}", "{\"projectId\": \"" + UUID.randomUUID() + "\", \"spec\": \"text\"}")) {
+                HttpResponse<String> peer = asCoordinator.send(HttpRequest.newBuilder(parties.url(PartyRole.HOSPITAL, peerPath))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(peerBody))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertProblem(peer, 400);
+                if (peerBody.equals("{}")) {
+                    assertThat(peer.body()).as(peerPath).contains("\"/projectId\"", "\"/spec\"");
+                }
+            }
         }
         // A string where a peer message has an array of numbers: the field is named, its value is not.
         HttpClient asHospital = parties.client(parties.network.issue(DemoNetwork.ORGANISATIONS.get(PartyRole.HOSPITAL)));

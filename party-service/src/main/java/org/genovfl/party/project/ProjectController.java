@@ -82,9 +82,7 @@ class ProjectController {
         if (caller.role() != PartyRole.COORDINATOR) {
             throw new AccessDeniedException("only a coordinator registers projects");
         }
-        if (request.projectId() == null || request.spec() == null) {
-            throw new IllegalArgumentException("projectId and spec are required");
-        }
+        request.requireComplete();
         return registration.register(request.projectId(), request.spec(), request.createdBy(), caller.organisation());
     }
 }
