@@ -24,7 +24,8 @@ mkdir -p "$results"
 
 java -Dloader.main=org.genovfl.party.demo.DemoSetup -jar "$jar" "$work/demo" >/dev/null
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-password=$(grep '^admin=' "$work/demo/credentials.properties" | cut -d= -f2-)
+# Each party has its own accounts (<party>-admin), passwords in the demo's credentials file.
+admin() { echo "$1-admin:$(grep "^$1-admin=" "$work/demo/credentials.properties" | cut -d= -f2-)"; }
 declare -A port pid
 for party in hospital lab; do
   port[$party]=$(free_port)
@@ -53,19 +54,19 @@ twice() {
   echo "$(cat "$work/a.status") $(cat "$work/b.status")"
 }
 fhir_chunked() {
-  head -c 1G /dev/zero | tr '\0' ' ' | curl -sk -o /dev/null -w '%{http_code}' -u "admin:$password" \
+  head -c 1G /dev/zero | tr '\0' ' ' | curl -sk -o /dev/null -w '%{http_code}' -u "$(admin hospital)" \
     -H 'Content-Type: application/fhir+json' -H 'Transfer-Encoding: chunked' -H 'Expect:' -X POST -T - "$(url hospital /api/ingest/fhir)" || true
 }
 head -c 1G /dev/zero | tr '\0' ' ' > "$work/big.json"
 fhir_declared() {
   # -T streams the file with its Content-Length (--data-binary would load it into curl's memory).
-  curl -sk -o /dev/null -w '%{http_code}' -u "admin:$password" -H 'Content-Type: application/fhir+json' -H 'Expect:' \
+  curl -sk -o /dev/null -w '%{http_code}' -u "$(admin hospital)" -H 'Content-Type: application/fhir+json' -H 'Expect:' \
     -X POST -T "$work/big.json" "$(url hospital /api/ingest/fhir)" || true
 }
 { printf '##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n20\t100\trs1\tA\tG\t.\tPASS\tX='
   head -c 1G /dev/zero | tr '\0' 'A'; printf '\tGT\t0/1\n'; } | gzip -1 > "$work/long-line.vcf.gz"
 vcf_long_line() {
-  curl -sk -o /dev/null -w '%{http_code}' -u "admin:$password" -F "file=@$work/long-line.vcf.gz" \
+  curl -sk -o /dev/null -w '%{http_code}' -u "$(admin lab)" -F "file=@$work/long-line.vcf.gz" \
     "$(url lab '/api/ingest/vcf?name=long-line')" || true
 }
 
