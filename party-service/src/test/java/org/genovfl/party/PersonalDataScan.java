@@ -9,9 +9,10 @@ import java.util.TreeSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The check behind "no personal data on the ledger": every identifier a party holds for its
- * patients (local ids, linkage identifiers, VCF sample names) is searched for in what the
- * party wrote to its audit trail: the outbox and the embedded ledger's entries.
+ * The check behind "no personal data on the ledger" and "none in the logs": every identifier
+ * a party holds for its patients (local ids, linkage identifiers, VCF sample names) is
+ * searched for in what the party wrote to its audit trail (the outbox and the embedded
+ * ledger's entries) and in every line the parties logged during a test ({@link CapturedLogs}).
  */
 final class PersonalDataScan {
 
@@ -32,6 +33,31 @@ final class PersonalDataScan {
         identifiers.addAll(db.sql("SELECT sample_name FROM genotype_sample").query(String.class).list());
         identifiers.removeIf(identifier -> identifier.length() < MIN_LENGTH);
         return identifiers;
+    }
+
+    /**
+     * Asserts that no line {@code logs} captured carries a patient identifier held by any of
+     * {@code parties} or one of {@code markers} (names, birth dates, ids a test sent in,
+     * whether imported or refused), ignoring case; then stops capturing.
+     */
+    static void assertLogsFreeOfIdentifiers(CapturedLogs logs, Set<String> markers, JdbcClient... parties) {
+        try {
+            Set<String> identifiers = new TreeSet<>(markers);
+            for (JdbcClient party : parties) {
+                identifiers.addAll(identifiers(party));
+            }
+            List<String> lines = logs.lines();
+            assertThat(lines).as("log lines").isNotEmpty();
+            for (String line : lines) {
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                for (String identifier : identifiers) {
+                    assertThat(lower).as("log line vs patient identifier %s", identifier)
+                            .doesNotContain(identifier.toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        } finally {
+            logs.close();
+        }
     }
 
     /**

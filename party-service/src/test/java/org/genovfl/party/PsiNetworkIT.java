@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.genovfl.he.ristretto.BlindingKey;
 import org.genovfl.party.config.PartyRole;
@@ -56,6 +57,10 @@ class PsiNetworkIT {
     static Path directory;
 
     static ThreePartyNetwork parties;
+    /** What every party logs during the tests, scanned for patient identifiers at the end. */
+    static CapturedLogs logs;
+    /** The lab's patient identifiers, read before the last test stops it, for that scan. */
+    static Set<String> identifiersOfStoppedLab = Set.of();
     static final ObjectMapper JSON = new ObjectMapper();
     static final String HOSPITAL = DemoNetwork.ORGANISATIONS.get(PartyRole.HOSPITAL);
     static final String LAB = DemoNetwork.ORGANISATIONS.get(PartyRole.LAB);
@@ -69,12 +74,19 @@ class PsiNetworkIT {
         } finally {
             System.clearProperty("genovfl.psi.idle-timeout");
         }
+        logs = CapturedLogs.capture(); // after the starts, which reset Logback
     }
 
     @AfterAll
     static void stopParties() {
         if (parties != null) {
-            parties.close();
+            try {
+                JdbcClient[] running = DemoNetwork.ORGANISATIONS.keySet().stream().filter(role -> parties.context(role) != null)
+                        .map(role -> parties.bean(role, JdbcClient.class)).toArray(JdbcClient[]::new);
+                PersonalDataScan.assertLogsFreeOfIdentifiers(logs, identifiersOfStoppedLab, running);
+            } finally {
+                parties.close();
+            }
         }
     }
 
@@ -377,6 +389,7 @@ class PsiNetworkIT {
     void shouldFailWithoutACohortWhenTheLabIsGone() throws Exception {
         UUID project = project();
         seed(PartyRole.HOSPITAL, "GH", 5000, 5010, i -> "BB-" + i);
+        identifiersOfStoppedLab = PersonalDataScan.identifiers(db(PartyRole.LAB));
         parties.stop(PartyRole.LAB);
         JsonNode run = awaitFinished(PartyRole.HOSPITAL, startRun(project, "INTERSECTION", "admin").get("runId").asText());
         assertThat(run.get("status").asText()).isEqualTo("FAILED");

@@ -74,6 +74,8 @@ class TrainingNetworkIT {
     static Path directory;
 
     static ThreePartyNetwork parties;
+    /** What every party logs during the tests, scanned for patient identifiers at the end. */
+    static CapturedLogs logs;
     static TrainingFixture cohort;
     static UUID project;
     static UUID psiRun;
@@ -86,6 +88,7 @@ class TrainingNetworkIT {
     @BeforeAll
     static void startPartiesAndSeedCohort() {
         parties = ThreePartyNetwork.start(directory);
+        logs = CapturedLogs.capture(); // after the starts, which reset Logback (a restart drops the capture)
         cohort = new TrainingFixture(15, 15);
         for (PartyRole role : List.of(PartyRole.HOSPITAL, PartyRole.LAB, PartyRole.COORDINATOR)) {
             cohort.seedProject(parties.bean(role, JdbcTemplate.class));
@@ -103,7 +106,12 @@ class TrainingNetworkIT {
     @AfterAll
     static void stopParties() {
         if (parties != null) {
-            parties.close();
+            try {
+                PersonalDataScan.assertLogsFreeOfIdentifiers(logs, Set.of(), parties.bean(PartyRole.HOSPITAL, JdbcClient.class),
+                        parties.bean(PartyRole.LAB, JdbcClient.class), parties.bean(PartyRole.COORDINATOR, JdbcClient.class));
+            } finally {
+                parties.close();
+            }
         }
     }
 

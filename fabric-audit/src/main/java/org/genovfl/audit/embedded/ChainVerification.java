@@ -1,5 +1,6 @@
 package org.genovfl.audit.embedded;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Optional;
 import java.util.UUID;
@@ -8,9 +9,11 @@ import java.util.UUID;
  * The result of checking the embedded ledger's chain from its first entry.
  *
  * @param entriesChecked entries read (all of them, also past a tampered one)
- * @param firstTampered the first entry that is not what was recorded, if any
+ * @param firstTampered the first entry that is not what was recorded, if any; absent from the
+ *     JSON of an intact chain (its OpenAPI schema is a TamperedEntry object, which null is not)
  */
-public record ChainVerification(long entriesChecked, Optional<TamperedEntry> firstTampered) {
+public record ChainVerification(long entriesChecked,
+        @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<TamperedEntry> firstTampered) {
 
     /** How an entry was found to be tampered with. */
     public enum Tampering {

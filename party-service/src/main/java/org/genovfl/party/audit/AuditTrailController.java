@@ -111,6 +111,12 @@ class AuditTrailController {
 
     @Operation(summary = "Export a project's audit trail", description = "Role: REGULATOR. format=json or csv, "
             + "as a file download.")
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "200", description = "The events, as a file",
+            content = {@io.swagger.v3.oas.annotations.media.Content(mediaType = "application/json",
+                    array = @io.swagger.v3.oas.annotations.media.ArraySchema(
+                            schema = @io.swagger.v3.oas.annotations.media.Schema(type = "object"))),
+                @io.swagger.v3.oas.annotations.media.Content(mediaType = "text/csv",
+                        schema = @io.swagger.v3.oas.annotations.media.Schema(type = "string"))})
     @GetMapping("/api/projects/{projectId}/audit-trail/export")
     ResponseEntity<byte[]> export(@PathVariable UUID projectId,
             @RequestParam(defaultValue = "json") ExportFormat format) throws IOException {

@@ -9,6 +9,7 @@ import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.web.StrictJson;
 import org.genovfl.party.inference.InferenceStore.ScoreRow;
+import org.genovfl.party.security.AvailableAt;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -55,6 +56,7 @@ class InferenceController {
                     + "follow it with GET /api/inference-runs/{runId}. Only the requester named in the project "
                     + "(default: the hospital) receives the scores.")
     @PreAuthorize("hasRole('COORDINATOR')")
+    @AvailableAt(PartyRole.COORDINATOR)
     @PostMapping("/api/inference-runs")
     ResponseEntity<InferenceRunView> start(@Valid @RequestBody StartInferenceRun request) {
         InferenceRunView run = coordinator.start(request.projectId(), request.trainingRunId(), request.psiRunId());

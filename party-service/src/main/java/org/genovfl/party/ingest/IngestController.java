@@ -3,10 +3,14 @@ package org.genovfl.party.ingest;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
+import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.ingest.fhir.ClinicalCsvImporter;
 import org.genovfl.party.ingest.fhir.ClinicalImport;
 import org.genovfl.party.ingest.fhir.FhirBundleImporter;
@@ -15,6 +19,7 @@ import org.genovfl.party.ingest.genomics.GenomicsReportingExporter;
 import org.genovfl.party.ingest.genomics.GenomicsReportingImporter;
 import org.genovfl.party.ingest.genomics.ImportedDataset;
 import org.genovfl.party.ingest.vcf.VcfFormatException;
+import org.genovfl.party.security.AvailableAt;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -39,6 +44,7 @@ import org.springframework.web.multipart.MultipartFile;
  */
 @RestController
 @PreAuthorize("hasRole('PARTY_ADMIN')")
+@AvailableAt({PartyRole.HOSPITAL, PartyRole.LAB})
 class IngestController {
 
     static final String FHIR_JSON = "application/fhir+json";
@@ -68,6 +74,9 @@ class IngestController {
 
     @Operation(summary = "Imports a FHIR R4 Bundle (collection or transaction): Patient, Consent, Observation, Condition",
             description = "Role: PARTY_ADMIN. All or nothing: a refusal is an OperationOutcome listing every problem.")
+    @ApiResponse(responseCode = "200", description = "An OperationOutcome saying what was imported",
+            content = @Content(mediaType = FHIR_JSON, schema = @Schema(type = "object")))
+    @AvailableAt(PartyRole.HOSPITAL)
     @PostMapping(path = "/api/ingest/fhir", consumes = {FHIR_JSON, MediaType.APPLICATION_JSON_VALUE}, produces = FHIR_JSON)
     ResponseEntity<String> importBundle(@RequestBody String bundle) {
         ClinicalImport imported = bundles.importJson(bundle);
@@ -87,6 +96,7 @@ class IngestController {
 
     @Operation(summary = "Imports a clinical CSV export (" + ClinicalCsvImporter.HEADER + ")",
             description = "Role: PARTY_ADMIN. All or nothing; problems are listed with their lines.")
+    @AvailableAt(PartyRole.HOSPITAL)
     @PostMapping(path = "/api/ingest/csv", consumes = {"text/csv", MediaType.TEXT_PLAIN_VALUE})
     ClinicalCsvImporter.CsvImport importCsv(@RequestParam String name, @RequestBody String body) {
         return csv.importCsv(new StringReader(body), name);
@@ -103,16 +113,26 @@ class IngestController {
     @Operation(summary = "Imports a VCF or BCF file (plain, gzip or bgzip) into the genotype store",
             description = "Role: PARTY_ADMIN. Parts: file, optional sampleSheet (sample_id,linkage_id[,id_type]); "
                     + "without a sheet, sample ids are the biobank sample ids. All or nothing.")
+    @AvailableAt(PartyRole.LAB)
     @PostMapping(path = "/api/ingest/vcf", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ImportedDataset importVcf(@RequestParam String name, @RequestPart("file") MultipartFile file,
             @RequestPart(name = "sampleSheet", required = false) MultipartFile sampleSheet) throws IOException {
         return vcfUpload.importUpload(name, file, sampleSheet);
     }
 
+    @ExceptionHandler(VcfUpload.InvalidUpload.class)
+    ProblemDetail invalidUpload(VcfUpload.InvalidUpload e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setTitle("Invalid upload");
+        problem.setProperty("parameter", e.parameter());
+        return problem;
+    }
+
     @ExceptionHandler(VcfFormatException.class)
     ProblemDetail refusedVcf(VcfFormatException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_ENTITY, e.getMessage());
-        problem.setTitle("Variant file refused");
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(
+                e.tooLarge() ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.UNPROCESSABLE_ENTITY, e.getMessage());
+        problem.setTitle(e.tooLarge() ? "Variant file too large" : "Variant file refused");
         problem.setProperty("file", e.file());
         problem.setProperty("line", e.line());
         return problem;
@@ -127,13 +147,15 @@ class IngestController {
 
     @Operation(summary = "Imports FHIR Genomics Reporting variant Observations (a Bundle or one Observation)",
             description = "Role: PARTY_ADMIN. Each Observation is imported or refused with a reason.")
+    @AvailableAt(PartyRole.LAB)
     @PostMapping(path = "/api/ingest/genomics-reporting", consumes = {FHIR_JSON, MediaType.APPLICATION_JSON_VALUE})
     GenomicsReportingResult importGenomics(@RequestParam String name, @RequestBody String json) {
         GenomicsReportingImporter.GenomicsImport imported;
         try {
             imported = genomicsIn.importJson(json, name);
         } catch (DataFormatException e) {
-            throw new IllegalArgumentException("not a FHIR R4 resource: " + e.getMessage(), e);
+            // HAPI's message quotes the offending content; name only its code.
+            throw new IllegalArgumentException("not a FHIR R4 resource (" + FhirImportException.codeOf(e) + ")", e);
         }
         return new GenomicsReportingResult(imported.dataset(), imported.assessments().stream()
                 .map(a -> new Verdict(a.observationId(), a.imported(), a.reason())).toList());
@@ -141,6 +163,9 @@ class IngestController {
 
     @Operation(summary = "A patient's variants as FHIR Genomics Reporting variant Observations",
             description = "Role: PARTY_ADMIN. The patient's local id; a collection Bundle.")
+    @ApiResponse(responseCode = "200", description = "A collection Bundle of variant Observations",
+            content = @Content(mediaType = FHIR_JSON, schema = @Schema(type = "object")))
+    @AvailableAt(PartyRole.LAB)
     @GetMapping(path = "/api/ingest/patients/{localId}/variants", produces = FHIR_JSON)
     ResponseEntity<String> exportVariants(@PathVariable String localId) {
         return ResponseEntity.ok().contentType(FHIR_JSON_TYPE)

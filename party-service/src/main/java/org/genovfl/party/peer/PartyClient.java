@@ -8,13 +8,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.genovfl.party.config.PartyProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,28 +36,64 @@ import org.springframework.http.ProblemDetail;
  * never sent twice; protocol messages are bound to their run and round so a caller may
  * safely repeat them itself. A TLS handshake failure is never retried: it is a trust
  * problem, not a transient one. Thread-safe.
+ *
+ * <p>A peer with a pinned certificate ({@code genovfl.peers[i].certificate-sha256}) is called
+ * through its own connections, whose handshake also requires that certificate
+ * ({@link PinnedPeerTrust}): a peer presenting another one, even signed by the trusted CA,
+ * is refused before the request is sent, as its calls in are refused by the pin.
  */
 public final class PartyClient {
 
     private static final Logger log = LoggerFactory.getLogger(PartyClient.class);
     private static final Set<Integer> TRANSIENT_STATUSES = Set.of(502, 503, 504);
 
-    private final HttpClient http;
+    private final KeyManager[] keyManagers;
+    private final X509ExtendedTrustManager chainCheck;
+    private final HttpClient unpinned;
+    /** One client per pinned peer, by organisation and pin. */
+    private final Map<String, HttpClient> pinned = new ConcurrentHashMap<>();
     private final PartyProperties.Client settings;
     private final ObjectMapper json;
     private final Map<String, PeerTraffic> traffic = new ConcurrentHashMap<>();
 
-    public PartyClient(SSLContext sslContext, PartyProperties.Client settings, ObjectMapper json) {
+    /**
+     * @param keyManagers this party's key and certificate (null: none)
+     * @param trustManagers what peers' chains must lead to (null: the JDK's default trust)
+     */
+    public PartyClient(KeyManager[] keyManagers, TrustManager[] trustManagers, PartyProperties.Client settings,
+            ObjectMapper json) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.json = Objects.requireNonNull(json, "json");
         if (settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
-        this.http = HttpClient.newBuilder()
-                .sslContext(Objects.requireNonNull(sslContext, "sslContext"))
-                .connectTimeout(settings.connectTimeout())
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.keyManagers = keyManagers;
+        this.chainCheck = PinnedPeerTrust.chainCheckOf(trustManagers);
+        this.unpinned = httpClient(chainCheck);
+    }
+
+    private HttpClient httpClient(X509ExtendedTrustManager trust) {
+        try {
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(keyManagers, new TrustManager[] {trust}, null);
+            return HttpClient.newBuilder()
+                    .sslContext(tls)
+                    .connectTimeout(settings.connectTimeout())
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS for calls to peers", e);
+        }
+    }
+
+    /** The connections to {@code peer}: its own, checking its pinned certificate, if it has a pin. */
+    private HttpClient http(PartyProperties.Peer peer) {
+        String pin = peer.certificateSha256();
+        if (pin == null || pin.isBlank()) {
+            return unpinned;
+        }
+        return pinned.computeIfAbsent(peer.organisation() + "\n" + pin.strip(),
+                key -> httpClient(new PinnedPeerTrust(chainCheck, peer.organisation(), pin.strip())));
     }
 
     /** Body bytes of the calls this party made to {@code organisation} since it started. */
@@ -114,9 +154,9 @@ public final class PartyClient {
                 .build();
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, countingAnswers(peer));
+            response = http(peer).send(request, countingAnswers(peer));
         } catch (IOException e) {
-            throw unreachable(peer, request, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            throw refusedOrUnreachable(peer, request, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable(peer, request, "interrupted", e);
@@ -148,9 +188,10 @@ public final class PartyClient {
         for (int attempt = 1; ; attempt++) {
             boolean last = attempt >= settings.maxAttempts();
             try {
+                HttpResponse<InputStream> response = http(peer).send(request, countingAnswers(peer));
+                // Counted once answered: a refused handshake or a connection never made sent nothing.
                 request.bodyPublisher().map(HttpRequest.BodyPublisher::contentLength).filter(length -> length > 0)
                         .ifPresent(trafficWith(peer.organisation())::sent);
-                HttpResponse<InputStream> response = http.send(request, countingAnswers(peer));
                 if (idempotent && !last && TRANSIENT_STATUSES.contains(response.statusCode())) {
                     response.body().close();
                     log.info("{} answered {} to {} {}; retrying in {} ms (attempt {}/{})", peer.organisation(),
@@ -160,7 +201,7 @@ public final class PartyClient {
                     return response;
                 }
             } catch (SSLHandshakeException e) {
-                throw unreachable(peer, request, "TLS handshake refused: " + e.getMessage(), e);
+                throw refusedOrUnreachable(peer, request, e);
             } catch (IOException e) {
                 boolean retryable = idempotent || e instanceof ConnectException;
                 if (last || !retryable) {
@@ -207,6 +248,29 @@ public final class PartyClient {
         problem.setDetail("peer answered " + response.statusCode()
                 + (status == null ? "" : " " + status.getReasonPhrase()) + " without a problem detail");
         return problem;
+    }
+
+    /**
+     * A handshake refused because the peer's certificate is not its pinned one: a trust
+     * failure the operator must look at (the pin or the peer's certificate changed, or
+     * someone else answers at its address), told apart from a peer that is down.
+     */
+    private static PeerCallException refusedOrUnreachable(PartyProperties.Peer peer, HttpRequest request,
+            IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PinnedPeerTrust.PinMismatch mismatch) {
+                log.warn("Refused to call {} {} at {}: {}", request.method(), request.uri().getPath(),
+                        peer.organisation(), mismatch.getMessage());
+                ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, "Not calling "
+                        + peer.organisation() + " for " + request.method() + " " + request.uri().getPath() + ": "
+                        + mismatch.getMessage() + "; nothing was sent");
+                problem.setTitle("Peer certificate not the pinned one");
+                return new PeerCallException(peer.organisation(), problem, e);
+            }
+        }
+        String why = e instanceof SSLHandshakeException ? "TLS handshake refused: " + e.getMessage()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return unreachable(peer, request, why, e);
     }
 
     private static PeerCallException unreachable(PartyProperties.Peer peer, HttpRequest request, String why,

@@ -3,6 +3,7 @@ package org.genovfl.party.peer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.genovfl.party.config.PartyProperties;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslManagerBundle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,6 +15,7 @@ class PeerConfiguration {
 
     @Bean
     PartyClient partyClient(SslBundles bundles, PartyProperties properties, ObjectMapper json) {
-        return new PartyClient(bundles.getBundle(SSL_BUNDLE).createSslContext(), properties.client(), json);
+        SslManagerBundle managers = bundles.getBundle(SSL_BUNDLE).getManagers();
+        return new PartyClient(managers.getKeyManagers(), managers.getTrustManagers(), properties.client(), json);
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.security.AvailableAt;
 import org.genovfl.party.security.PeerAuthentication;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
@@ -44,11 +45,9 @@ class ProjectController {
                     + "position, REF, ALT, gene; clinical: LOINC code and rule). The hospital's coefficients end with "
                     + "the intercept (interceptLast). 404 problem for a project not registered here.")
     @PreAuthorize("hasRole('PARTY_ADMIN')")
+    @AvailableAt({PartyRole.HOSPITAL, PartyRole.LAB})
     @GetMapping("/api/projects/{projectId}/columns")
     OwnColumns columns(@PathVariable UUID projectId) {
-        if (properties.role() == PartyRole.COORDINATOR) {
-            throw new IllegalArgumentException("the coordinator holds no columns; ask the hospital or a lab");
-        }
         return new OwnColumns(projectId, properties.organisation(), properties.role().name(),
                 columns.ownColumns(projectId), properties.role() == PartyRole.HOSPITAL);
     }
@@ -59,6 +58,7 @@ class ProjectController {
                     + "label no eligible patient has, a party matching no feature). Then 201 with each party's "
                     + "counts (never identifiers). Fields: docs/api.md.")
     @PreAuthorize("hasRole('COORDINATOR')")
+    @AvailableAt(PartyRole.COORDINATOR)
     @PostMapping("/api/projects")
     @ResponseStatus(HttpStatus.CREATED)
     ProjectService.CreatedProject create(@RequestBody ProjectSpec spec, Principal person) {
@@ -82,6 +82,7 @@ class ProjectController {
         if (caller.role() != PartyRole.COORDINATOR) {
             throw new AccessDeniedException("only a coordinator registers projects");
         }
+        request.requireComplete();
         return registration.register(request.projectId(), request.spec(), request.createdBy(), caller.organisation());
     }
 }

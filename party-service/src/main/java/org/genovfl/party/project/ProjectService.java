@@ -27,6 +27,20 @@ public class ProjectService {
 
     /** What the coordinator sends a party: the project id and the same specification. */
     public record RegistrationRequest(UUID projectId, ProjectSpec spec, String createdBy) {
+
+        /** @throws InvalidFieldException (400) naming each missing field: a peer's message is checked on arrival */
+        void requireComplete() {
+            List<InvalidFieldException.FieldError> missing = new ArrayList<>();
+            if (projectId == null) {
+                missing.add(new InvalidFieldException.FieldError("/projectId", "required"));
+            }
+            if (spec == null) {
+                missing.add(new InvalidFieldException.FieldError("/spec", "required"));
+            }
+            if (!missing.isEmpty()) {
+                throw new InvalidFieldException(HttpStatus.BAD_REQUEST, missing);
+            }
+        }
     }
 
     /** The created project, its specification hash and every party's counts. */
@@ -107,6 +121,7 @@ public class ProjectService {
      * audit event written.
      */
     public ValidationReport check(RegistrationRequest request, String coordinator) {
+        request.requireComplete();
         return transaction.execute(status -> {
             status.setRollbackOnly();
             return registration.register(request.projectId(), request.spec(), request.createdBy(), coordinator);

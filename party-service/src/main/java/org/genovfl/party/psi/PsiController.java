@@ -6,6 +6,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.List;
 import java.util.UUID;
+import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.security.AvailableAt;
 import org.genovfl.psi.PsiMode;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -71,6 +73,7 @@ class PsiController {
                     + "on it by that id. Refusals are problem details (404 unknown run, 409 run not COMPLETED, "
                     + "422 a run that cannot be a source).")
     @PreAuthorize("hasRole('PARTY_ADMIN')")
+    @AvailableAt(PartyRole.HOSPITAL)
     @PostMapping("/api/psi/joint-cohorts")
     ResponseEntity<PsiRunView> createJointCohort(@Valid @RequestBody CreateJointCohort request) {
         PsiRunView run = joint.create(request.projectId(), request.psiRunIds());

@@ -59,7 +59,7 @@ class DataHolderPeerController {
             throw new TrainingRunException(runId, TrainingRunException.Reason.BAD_DATA,
                     "unreadable setup: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
-        if (setup.runId() == null || !setup.runId().equals(runId) || setup.keySetup() == null
+        if (setup == null || setup.runId() == null || !setup.runId().equals(runId) || setup.keySetup() == null
                 || setup.participants() == null || setup.config() == null) {
             throw new TrainingRunException(runId, TrainingRunException.Reason.BAD_DATA, "incomplete setup");
         }

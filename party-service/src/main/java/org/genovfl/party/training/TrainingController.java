@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotNull;
 import java.util.UUID;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
+import org.genovfl.party.security.AvailableAt;
 import org.genovfl.party.web.StrictJson;
 import org.genovfl.vfl.TrainingConfig;
 import org.springframework.http.HttpStatus;
@@ -68,6 +69,7 @@ class TrainingController {
                     + "with the run, which executes in the background: follow it with GET /api/training-runs/{runId}. "
                     + "Fields, defaults and units: docs/api.md.")
     @PreAuthorize("hasRole('COORDINATOR')")
+    @AvailableAt(PartyRole.COORDINATOR)
     @PostMapping("/api/training-runs")
     ResponseEntity<TrainingRunView> start(@Valid @RequestBody StartTrainingRun request) {
         TrainingRunView run = coordinator.start(request.projectId(), request.psiRunId(), request.config());
@@ -95,6 +97,7 @@ class TrainingController {
             description = "Role: PARTY_ADMIN, at a hospital or lab. The bytes whose SHA-256 the MODEL_RELEASED "
                     + "event records: a regulator can verify the file against the audit trail.")
     @PreAuthorize("hasRole('PARTY_ADMIN')")
+    @AvailableAt({PartyRole.HOSPITAL, PartyRole.LAB})
     @GetMapping(path = "/api/training-runs/{runId}/model", produces = "application/octet-stream")
     ResponseEntity<?> model(@PathVariable UUID runId) {
         return dataHolder.modelFile(runId).<ResponseEntity<?>>map(ResponseEntity::ok).orElseGet(() -> ResponseEntity

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.deser.ValueInstantiator;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.io.IOException;
 import java.util.Arrays;
@@ -13,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.genovfl.vfl.TrainingConfig;
 import org.springframework.boot.autoconfigure.jackson.Jackson2ObjectMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -50,6 +53,20 @@ class RequestFieldAdvice {
                 }
                 return false;
             }
+
+            /**
+             * A string where an array of numbers belongs ({@code "rowIndices": "7"}): Jackson
+             * reports this as a bad type definition (a primitive array has no String
+             * creator), which Spring answers with a 500; it is the client's mismatch.
+             */
+            @Override
+            public Object handleMissingInstantiator(DeserializationContext context, Class<?> type,
+                    ValueInstantiator instantiator, JsonParser parser, String message) throws IOException {
+                if (type.isArray()) {
+                    return context.reportInputMismatch(type, "expected an array, not a %s", parser.currentToken());
+                }
+                return NOT_HANDLED;
+            }
         }));
     }
 
@@ -84,6 +101,30 @@ class RequestFieldAdvice {
                     + (target == null ? "value" : target.getSimpleName());
         }
         return problem(new InvalidFieldException(HttpStatus.BAD_REQUEST, pointer(e), detail), "Invalid field value");
+    }
+
+    /** A value of the wrong JSON type (a string for an array, an object for a number...). */
+    @ExceptionHandler(MismatchedInputException.class)
+    ProblemDetail wrongType(MismatchedInputException e) {
+        Class<?> target = e.getTargetType();
+        return problem(new InvalidFieldException(HttpStatus.BAD_REQUEST, pointer(e), "must be " + expected(target)),
+                "Invalid field value");
+    }
+
+    /** What a JSON value of {@code target} looks like, for people reading a problem. */
+    static String expected(Class<?> target) {
+        if (target == null) {
+            return "a value of another JSON type";
+        } else if (target.isArray() || Collection.class.isAssignableFrom(target)) {
+            return "an array";
+        } else if (target == boolean.class || target == Boolean.class) {
+            return "true or false";
+        } else if (target.isPrimitive() || Number.class.isAssignableFrom(target)) {
+            return "a number";
+        } else if (CharSequence.class.isAssignableFrom(target) || target.isEnum() || target == UUID.class) {
+            return "a string";
+        }
+        return "an object";
     }
 
     @ExceptionHandler(TrainingConfig.InvalidParameterException.class)

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +34,7 @@ class PartyClientTest {
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.start();
-        client = new PartyClient(SSLContext.getDefault(),
+        client = new PartyClient(null, null,
                 new PartyProperties.Client(Duration.ofSeconds(2), Duration.ofSeconds(5), 3, Duration.ofMillis(10)),
                 new ObjectMapper());
     }

@@ -127,14 +127,14 @@ public class ClinicalCsvImporter {
             try {
                 value = Double.valueOf(f[4].trim());
             } catch (NumberFormatException e) {
-                problems.add(at + "value '" + f[4] + "' is not a number");
+                problems.add(at + "value (column 5) is not a number");
             }
         } else if (kind.equals("condition")) {
             if (!system.equals(FhirBundleImporter.SNOMED_CT) && !FhirBundleImporter.ICD_10.contains(system)) {
-                problems.add(at + "a condition needs a SNOMED CT or ICD-10 system, not '" + system + "'");
+                problems.add(at + "a condition needs a SNOMED CT or ICD-10 system (column 3)");
             }
         } else {
-            problems.add(at + "kind must be observation or condition, not '" + kind + "'");
+            problems.add(at + "kind (column 2) must be observation or condition");
         }
         OffsetDateTime effective = null;
         if (!f[6].isBlank()) {
@@ -142,7 +142,7 @@ public class ClinicalCsvImporter {
                 effective = f[6].trim().length() == 10 ? LocalDate.parse(f[6].trim()).atStartOfDay().atOffset(ZoneOffset.UTC)
                         : OffsetDateTime.parse(f[6].trim());
             } catch (DateTimeParseException e) {
-                problems.add(at + "effective_at '" + f[6] + "' is not an ISO date or date-time");
+                problems.add(at + "effective_at (column 7) is not an ISO date or date-time");
             }
         }
         if (patient.isEmpty()) {

@@ -45,6 +45,8 @@ import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.genovfl.party.config.UploadLimits;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -76,7 +78,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>Other resource types are counted as skipped; they are not a problem.
  * </ul>
  * Subjects are resolved to a Patient of the same bundle (by fullUrl or {@code Patient/id})
- * or one imported before. Re-importing a resource (same type and id) replaces it.
+ * or one imported before. Re-importing a resource (same type and id) replaces it; the same
+ * type and id twice in one bundle (Patients included) is a problem.
+ *
+ * <p>Problems name the element and its position ({@code Bundle.entry[3].resource.birthDate}),
+ * never its value: the OperationOutcome and the log line may be read by people who must not
+ * see a patient's name, birth date or identifiers.
  */
 @Service
 public class FhirBundleImporter {
@@ -98,9 +105,18 @@ public class FhirBundleImporter {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
     private final PatientStore patients;
+    private final int maxEntries;
 
+    /** An importer with the default {@link UploadLimits}. */
     public FhirBundleImporter(FhirContext fhir, PlatformTransactionManager transactions, DataSource dataSource,
             PatientStore patients) {
+        this(fhir, transactions, dataSource, patients, UploadLimits.defaults());
+    }
+
+    @Autowired
+    public FhirBundleImporter(FhirContext fhir, PlatformTransactionManager transactions, DataSource dataSource,
+            PatientStore patients, UploadLimits limits) {
+        this.maxEntries = limits.maxBundleEntries();
         this.fhir = fhir;
         this.transaction = new TransactionTemplate(transactions);
         this.jdbc = JdbcClient.create(dataSource);
@@ -148,27 +164,33 @@ public class FhirBundleImporter {
         try {
             bundle = JSON.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            problems.error(IssueType.STRUCTURE, "Bundle", "not valid JSON: " + e.getOriginalMessage());
+            var where = e.getLocation();
+            problems.error(IssueType.STRUCTURE, "Bundle", "not valid JSON"
+                    + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"));
             return List.of();
         }
         if (bundle == null || !"Bundle".equals(bundle.path("resourceType").asText())) {
-            problems.error(IssueType.STRUCTURE, "Bundle", "expected a FHIR R4 Bundle, found resourceType '"
-                    + (bundle == null ? "" : bundle.path("resourceType").asText()) + "'");
+            problems.error(IssueType.STRUCTURE, "Bundle.resourceType", "expected a FHIR R4 Bundle");
             return List.of();
         }
         String type = bundle.path("type").asText();
         if (!type.equals("collection") && !type.equals("transaction")) {
-            problems.error(IssueType.NOTSUPPORTED, "Bundle.type", "only collection and transaction bundles are imported, not '" + type + "'");
+            problems.error(IssueType.NOTSUPPORTED, "Bundle.type", "only collection and transaction bundles are imported");
         }
         List<Entry> entries = new ArrayList<>();
         JsonNode list = bundle.path("entry");
+        if (list.size() > maxEntries) {
+            problems.error(IssueType.TOOCOSTLY, "Bundle.entry", "the bundle has " + list.size() + " entries, more than the "
+                    + maxEntries + " allowed (genovfl.limits.max-bundle-entries): split it");
+            return List.of();
+        }
         for (int i = 0; i < list.size(); i++) {
             JsonNode entry = list.get(i);
             String location = "Bundle.entry[" + i + "].resource";
             String method = entry.path("request").path("method").asText(null);
             if (method != null && !method.equals("POST") && !method.equals("PUT")) {
                 problems.error(IssueType.NOTSUPPORTED, "Bundle.entry[" + i + "].request.method",
-                        "only POST and PUT entries are imported, not " + method);
+                        "only POST and PUT entries are imported");
             }
             if (!entry.has("resource")) {
                 problems.error(IssueType.REQUIRED, location, "the entry has no resource");
@@ -180,7 +202,7 @@ public class FhirBundleImporter {
                 Resource resource = (Resource) parser.parseResource(entry.get("resource").toString());
                 entries.add(new Entry(i, entry.path("fullUrl").asText(null), method, handler.failed ? null : resource));
             } catch (DataFormatException e) {
-                problems.error(IssueType.STRUCTURE, location, e.getMessage());
+                problems.error(IssueType.STRUCTURE, location, "not a valid FHIR R4 resource (" + FhirImportException.codeOf(e) + ")");
             }
         }
         return entries;
@@ -221,7 +243,8 @@ public class FhirBundleImporter {
         @Override
         public void invalidValue(IParseLocation where, String value, String error) {
             failed = true;
-            problems.error(IssueType.VALUE, at(where), "invalid value '" + value + "': " + error);
+            // HAPI's error text quotes the value; the location is what the sender needs.
+            problems.error(IssueType.VALUE, at(where), "invalid value for this element's type");
         }
 
         @Override
@@ -276,6 +299,11 @@ public class FhirBundleImporter {
                     problems.error(IssueType.REQUIRED, entry.location() + ".id", "a Patient needs an id (its local id here)");
                     continue;
                 }
+                if (patientByReference.containsKey("Patient/" + id)) {
+                    problems.error(IssueType.DUPLICATE, entry.location() + ".id",
+                            "a Patient with this id appears earlier in the bundle");
+                    continue;
+                }
                 patientByReference.put("Patient/" + id, id);
                 if (entry.fullUrl() != null) {
                     patientByReference.put(entry.fullUrl(), id);
@@ -299,7 +327,8 @@ public class FhirBundleImporter {
                 continue;
             }
             if (!knownHere.add(sourceRef)) {
-                problems.error(IssueType.DUPLICATE, entry.location() + ".id", sourceRef + " appears twice in the bundle");
+                problems.error(IssueType.DUPLICATE, entry.location() + ".id",
+                        "a " + resource.fhirType() + " with this id appears earlier in the bundle");
                 continue;
             }
             if (resource instanceof Observation observation) {
@@ -358,7 +387,7 @@ public class FhirBundleImporter {
         }
         int index = patient.getExtension().indexOf(extension);
         problems.error(IssueType.CODEINVALID, entry.location() + ".extension[" + index + "].valueCode",
-                "research consent must be 'granted' or 'withdrawn', not '" + code + "'");
+                "research consent must be 'granted' or 'withdrawn'");
         return null;
     }
 
@@ -381,7 +410,7 @@ public class FhirBundleImporter {
             }
         }
         problems.error(IssueType.NOTFOUND, location + ".reference",
-                "'" + target + "' is neither a Patient of this bundle nor one imported before");
+                "the reference is neither a Patient of this bundle nor one imported before");
         return Optional.empty();
     }
 
@@ -432,7 +461,7 @@ public class FhirBundleImporter {
             }
             if (quantity.hasSystem() && !"http://unitsofmeasure.org".equals(quantity.getSystem())) {
                 problems.error(IssueType.CODEINVALID, location + ".valueQuantity.system",
-                        "units must be UCUM (http://unitsofmeasure.org), not " + quantity.getSystem());
+                        "units must be UCUM (http://unitsofmeasure.org)");
                 return Optional.empty();
             }
             return Optional.of(new Value(quantity.getValue().doubleValue(), null, unit));
@@ -496,8 +525,7 @@ public class FhirBundleImporter {
         };
         if (status == null) {
             problems.error(IssueType.CODEINVALID, entry.location() + ".status",
-                    "a research Consent must be active, rejected or inactive to be imported, not '"
-                            + (consent.getStatus() == null ? "" : consent.getStatus().toCode()) + "'");
+                    "a research Consent must be active, rejected or inactive to be imported");
             return Optional.empty();
         }
         return Optional.of(new ConsentRow(patient, status, consent.hasDateTime() ? toOffset(consent.getDateTime()) : null));

@@ -26,11 +26,26 @@ public final class FhirImportException extends RuntimeException {
         return outcome.getIssue().stream().map(i -> i.getExpression().isEmpty() ? "" : i.getExpression().get(0).getValue()).toList();
     }
 
+    /**
+     * The number of problems and the location of the first: the message may be logged, and
+     * locations name fields and positions, never their values.
+     */
     private static String summary(OperationOutcome outcome) {
         long errors = outcome.getIssue().stream()
                 .filter(i -> i.getSeverity() == OperationOutcome.IssueSeverity.ERROR
                         || i.getSeverity() == OperationOutcome.IssueSeverity.FATAL).count();
-        String first = outcome.getIssue().isEmpty() ? "" : ": " + outcome.getIssue().get(0).getDiagnostics();
+        String first = outcome.getIssue().isEmpty() || outcome.getIssue().get(0).getExpression().isEmpty() ? ""
+                : ", the first at " + outcome.getIssue().get(0).getExpression().get(0).getValue();
         return "FHIR import refused with " + errors + " problem(s)" + first;
+    }
+
+    /**
+     * HAPI's code of a parse failure ({@code HAPI-1861}), without its message: HAPI messages
+     * quote the content they could not parse, which may be a name or a birth date.
+     */
+    public static String codeOf(Exception e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        java.util.regex.Matcher code = java.util.regex.Pattern.compile("HAPI-\\d+").matcher(message);
+        return code.find() ? code.group() : e.getClass().getSimpleName();
     }
 }

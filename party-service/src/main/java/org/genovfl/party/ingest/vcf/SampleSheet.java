@@ -1,6 +1,5 @@
 package org.genovfl.party.ingest.vcf;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +22,9 @@ public final class SampleSheet {
     public record Linkage(String idType, String value) {
     }
 
+    private static final int MAX_LINE_BYTES = 64 * 1024;
+    private static final String HEADER_EXPECTED = "the sample sheet must start with the header sample_id,linkage_id[,id_type]";
+
     private final Map<String, Linkage> bySample;
     private final boolean identity;
 
@@ -37,20 +39,34 @@ public final class SampleSheet {
     }
 
     /**
-     * @throws VcfFormatException naming the sheet and line if a line is malformed or a sample repeats
+     * @throws VcfFormatException naming the sheet and line if a line is malformed or a sample
+     *     repeats, if the sheet is not UTF-8 text, or if it is larger than {@code maxBytes}
      */
-    public static SampleSheet read(Path file) {
+    public static SampleSheet read(Path file, long maxBytes) {
         String name = file.getFileName().toString();
-        Map<String, Linkage> bySample = new HashMap<>();
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = reader.readLine();
-            if (header == null || !header.replace('\t', ',').toLowerCase(java.util.Locale.ROOT).startsWith("sample_id,linkage_id")) {
-                throw new VcfFormatException(name, 1, "the sample sheet must start with the header sample_id,linkage_id[,id_type]");
+        try {
+            if (Files.size(file) > maxBytes) {
+                throw VcfFormatException.tooLarge(name, 0, new InputLimitExceeded("the sample sheet is larger than "
+                        + maxBytes + " bytes (1 KiB per sample of genovfl.limits.max-vcf-samples)"));
             }
-            String line;
-            long number = 1;
-            while ((line = reader.readLine()) != null) {
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read sample sheet " + name, e);
+        }
+        Map<String, Linkage> bySample = new HashMap<>();
+        long number = 0;
+        // Line by line as bytes, each decoded strictly, so a byte that is not UTF-8 is found on its line.
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        try (LineReader reader = new LineReader(Files.newInputStream(file), MAX_LINE_BYTES)) {
+            while (reader.next()) {
                 number++;
+                String line = utf8.decode(java.nio.ByteBuffer.wrap(reader.buffer(), reader.start(),
+                        reader.end() - reader.start())).toString();
+                if (number == 1) {
+                    if (!line.replace('\t', ',').toLowerCase(java.util.Locale.ROOT).startsWith("sample_id,linkage_id")) {
+                        throw new VcfFormatException(name, 1, HEADER_EXPECTED);
+                    }
+                    continue;
+                }
                 if (line.isBlank()) {
                     continue;
                 }
@@ -63,8 +79,15 @@ public final class SampleSheet {
                     throw new VcfFormatException(name, number, "the sample id appears twice");
                 }
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new VcfFormatException(name, number, "the sample sheet is not UTF-8 text");
+        } catch (InputLimitExceeded e) {
+            throw VcfFormatException.tooLarge(name, number + 1, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read sample sheet " + name, e);
+        }
+        if (number == 0) {
+            throw new VcfFormatException(name, 1, HEADER_EXPECTED);
         }
         return new SampleSheet(bySample, false);
     }

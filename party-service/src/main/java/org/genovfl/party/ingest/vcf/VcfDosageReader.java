@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import org.genovfl.party.config.UploadLimits;
 import org.genovfl.party.ingest.genomics.DosageAccumulator;
 import org.genovfl.party.ingest.genomics.DosageRow;
 import org.genovfl.party.ingest.genomics.PackedDosages;
@@ -101,8 +102,20 @@ public final class VcfDosageReader implements AutoCloseable {
      *     bgzipped file lacks its end-of-file marker (it was truncated)
      */
     public static VcfDosageReader open(Path file) {
+        return open(file, UploadLimits.defaults());
+    }
+
+    /**
+     * Opens {@code file} and reads its header, within {@code limits}: the line length (and the
+     * header's total size), the number of samples and the decompressed size.
+     *
+     * @throws VcfFormatException as {@link #open(Path)}, and when a limit is exceeded
+     */
+    public static VcfDosageReader open(Path file, UploadLimits limits) {
         Objects.requireNonNull(file, "file");
         String name = file.getFileName().toString();
+        long maxDecompressed = limits.maxVcfDecompressedSize().toBytes();
+        int maxLine = (int) Math.min(Integer.MAX_VALUE - (1 << 18), limits.maxVcfLineSize().toBytes());
         try {
             boolean blockCompressed = IOUtil.isBlockCompressed(file);
             if (blockCompressed) {
@@ -116,14 +129,24 @@ public final class VcfDosageReader implements AutoCloseable {
             if (isBcf(file, blockCompressed)) {
                 requireBcfVersion21(file, name, blockCompressed);
                 BCF2Codec codec = new BCF2Codec();
-                PositionalBufferedStream stream = new PositionalBufferedStream(decompressed(file, blockCompressed));
+                PositionalBufferedStream stream = new PositionalBufferedStream(
+                        InputLimitExceeded.capped(decompressed(file, blockCompressed), maxDecompressed));
                 VCFHeader header = (VCFHeader) codec.readHeader(stream).getHeaderValue();
+                requireSampleCount(name, header, header.getMetaDataInInputOrder().size() + 1L, limits.maxVcfSamples());
                 return new VcfDosageReader(file, header, codec, stream, header.getMetaDataInInputOrder().size() + 1L);
             }
-            LineReader text = new LineReader(decompressed(file, blockCompressed));
+            LineReader text = new LineReader(InputLimitExceeded.capped(decompressed(file, blockCompressed), maxDecompressed),
+                    maxLine);
             List<String> headerLines = new ArrayList<>();
+            long headerBytes = 0;
             while (text.next()) {
                 String next = text.text();
+                headerBytes += text.end() - text.start() + 1;
+                if (headerBytes > maxLine) {
+                    text.close();
+                    throw VcfFormatException.tooLarge(name, headerLines.size() + 1L, new InputLimitExceeded(
+                            "the header is longer than " + maxLine + " bytes (genovfl.limits.max-vcf-line-size)"));
+                }
                 headerLines.add(next);
                 if (!next.startsWith("##")) {
                     break;
@@ -146,11 +169,26 @@ public final class VcfDosageReader implements AutoCloseable {
                 text.close();
                 throw new VcfFormatException(name, headerLines.size(), "the header names no samples: nothing to import");
             }
+            try {
+                requireSampleCount(name, header, headerLines.size(), limits.maxVcfSamples());
+            } catch (VcfFormatException e) {
+                text.close();
+                throw e;
+            }
             return new VcfDosageReader(file, header, text, headerLines.size());
+        } catch (InputLimitExceeded e) {
+            throw VcfFormatException.tooLarge(name, 0, e);
         } catch (IOException e) {
             throw new VcfFormatException(name, 0, "cannot read: " + e.getMessage(), e);
         } catch (TribbleException e) {
             throw new VcfFormatException(name, 0, "malformed header: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireSampleCount(String name, VCFHeader header, long line, int maxSamples) {
+        if (header.getNGenotypeSamples() > maxSamples) {
+            throw new VcfFormatException(name, line, "the file has " + header.getNGenotypeSamples()
+                    + " samples, more than the " + maxSamples + " allowed (genovfl.limits.max-vcf-samples)");
         }
     }
 
@@ -215,6 +253,10 @@ public final class VcfDosageReader implements AutoCloseable {
                     break;
                 }
             } catch (IOException | RuntimeException e) {
+                InputLimitExceeded limit = InputLimitExceeded.in(e);
+                if (limit != null) {
+                    throw VcfFormatException.tooLarge(fileName, line + 1, limit);
+                }
                 throw new VcfFormatException(fileName, line + 1, "the file ends unexpectedly or is corrupt: " + e.getMessage(), e);
             }
             line++;
@@ -289,6 +331,10 @@ public final class VcfDosageReader implements AutoCloseable {
                 throw new VcfFormatException(fileName, line, e.getMessage());
             } catch (TribbleException | htsjdk.samtools.util.RuntimeIOException | IllegalStateException
                     | IndexOutOfBoundsException e) {
+                InputLimitExceeded limit = InputLimitExceeded.in(e);
+                if (limit != null) {
+                    throw VcfFormatException.tooLarge(fileName, line + 1, limit);
+                }
                 throw new VcfFormatException(fileName, line + 1, "malformed or truncated BCF record: " + e.getMessage(), e);
             }
         }

@@ -10,16 +10,32 @@ public final class VcfFormatException extends RuntimeException {
     private final String file;
     private final long line;
     private final String reason;
+    private final boolean tooLarge;
 
     public VcfFormatException(String file, long line, String reason) {
         this(file, line, reason, null);
     }
 
     public VcfFormatException(String file, long line, String reason, Throwable cause) {
+        this(file, line, reason, cause, false);
+    }
+
+    private VcfFormatException(String file, long line, String reason, Throwable cause, boolean tooLarge) {
         super(file + ":" + line + ": " + reason, cause);
         this.file = file;
         this.line = line;
         this.reason = reason;
+        this.tooLarge = tooLarge;
+    }
+
+    /** The file went past a size limit (line length, decompressed size): 413 rather than 422. */
+    static VcfFormatException tooLarge(String file, long line, InputLimitExceeded limit) {
+        return new VcfFormatException(file, line, limit.getMessage(), null, true);
+    }
+
+    /** Whether a size limit, not the content, stopped the read. */
+    public boolean tooLarge() {
+        return tooLarge;
     }
 
     /** The file name (without directories). */

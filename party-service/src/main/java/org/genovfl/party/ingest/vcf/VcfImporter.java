@@ -19,6 +19,8 @@ import org.genovfl.party.ingest.genomics.GenotypeStore;
 import org.genovfl.party.ingest.genomics.ImportedDataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.genovfl.party.config.UploadLimits;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -44,13 +46,27 @@ public class VcfImporter {
     private final GenotypeStore store;
     private final PatientStore patients;
     private final ImportProgress progress;
+    private final UploadLimits limits;
 
+    /** An importer with the default {@link UploadLimits}. */
     public VcfImporter(PlatformTransactionManager transactions, GenotypeStore store, PatientStore patients,
             ImportProgress progress) {
+        this(transactions, store, patients, progress, UploadLimits.defaults());
+    }
+
+    @Autowired
+    public VcfImporter(PlatformTransactionManager transactions, GenotypeStore store, PatientStore patients,
+            ImportProgress progress, UploadLimits limits) {
         this.transaction = new TransactionTemplate(transactions);
         this.store = store;
         this.patients = patients;
         this.progress = progress;
+        this.limits = limits;
+    }
+
+    /** The limits this importer reads files within. */
+    public UploadLimits limits() {
+        return limits;
     }
 
     /**
@@ -66,7 +82,7 @@ public class VcfImporter {
         long started = System.nanoTime();
         String sha256 = sha256(file);
         UUID[] running = new UUID[1];
-        try (VcfDosageReader reader = VcfDosageReader.open(file)) {
+        try (VcfDosageReader reader = VcfDosageReader.open(file, limits)) {
             ImportedDataset imported = transaction.execute(status -> {
                 UUID dataset = store.createDataset(name, sha256, reader.format(), reader.referenceAssembly());
                 List<String> samples = reader.sampleNames();
@@ -94,7 +110,8 @@ public class VcfImporter {
                     imported.format(), imported.samples(), imported.variants(), imported.millis());
             return imported;
         } catch (VcfFormatException e) {
-            log.warn("Refused VCF import: {}", e.getMessage());
+            // File and line only: the reason may quote the file's content.
+            log.warn("Refused VCF import: {} line {}", e.file(), e.line());
             throw e;
         } finally {
             if (running[0] != null) {

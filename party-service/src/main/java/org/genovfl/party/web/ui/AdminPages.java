@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
@@ -26,6 +27,7 @@ import org.genovfl.party.project.ProjectCatalog;
 import org.genovfl.party.psi.PsiRunHistory;
 import org.genovfl.party.psi.PsiRunView;
 import org.genovfl.party.psi.PsiService;
+import org.genovfl.party.security.AvailableAt;
 import org.genovfl.party.training.DataHolderTraining;
 import org.genovfl.party.training.TrainingHistory;
 import org.genovfl.party.training.TrainingRunView;
@@ -50,10 +52,12 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * A hospital's or lab's admin pages (role PARTY_ADMIN): upload data and read the outcome,
  * see datasets and counts, align a cohort by PSI, and read and download this party's own
- * slice of a released model.
+ * slice of a released model. Only a hospital and a lab have them: elsewhere every page is
+ * refused before its parameters are bound ({@code AuthorisationBeforeBinding}).
  */
 @Controller
 @RequestMapping("/ui/admin")
+@AvailableAt({PartyRole.HOSPITAL, PartyRole.LAB})
 class AdminPages {
 
     private static final String OUTCOMES = "genovfl.importOutcomes";
@@ -91,7 +95,6 @@ class AdminPages {
 
     @GetMapping("/data")
     String data(Model model, HttpSession session) {
-        requireDataHolder();
         model.addAttribute("summary", held.summary());
         model.addAttribute("datasets", held.datasets());
         model.addAttribute("consent", held.consent());
@@ -109,13 +112,16 @@ class AdminPages {
     @PostMapping("/data/imports")
     String upload(@RequestParam String format, @RequestParam(defaultValue = "") String name,
             @RequestParam("file") MultipartFile file, HttpSession session) throws IOException {
-        requireDataHolder();
         String fileName = file.getOriginalFilename() == null ? "upload" : file.getOriginalFilename();
         String datasetName = name.isBlank() ? fileName : name.trim();
         ImportOutcome outcome;
         List<ImportOutcome> kept = outcomes(session);
         int number = kept.isEmpty() ? 1 : kept.get(0).number() + 1;
-        if (file.isEmpty()) {
+        Optional<String> wrongParty = wrongPartyFor(format);
+        if (wrongParty.isPresent()) {
+            outcome = refused(number, fileName, format, "refused: nothing was imported",
+                    List.of(new ImportOutcome.Issue("error", "format", wrongParty.get())));
+        } else if (file.isEmpty()) {
             outcome = refused(number, fileName, format, "the file is empty",
                     List.of(new ImportOutcome.Issue("error", "file", "choose a file to upload")));
         } else {
@@ -186,6 +192,9 @@ class AdminPages {
         } catch (VcfFormatException e) {
             return refused(number, fileName, "VCF/BCF", "refused: nothing was imported",
                     List.of(new ImportOutcome.Issue("error", e.file() + ":" + e.line(), e.reason())));
+        } catch (VcfUpload.InvalidUpload e) {
+            return refused(number, fileName, "VCF/BCF", "refused: nothing was imported",
+                    List.of(new ImportOutcome.Issue("error", e.parameter(), e.getMessage())));
         }
     }
 
@@ -213,14 +222,12 @@ class AdminPages {
 
     @GetMapping("/psi")
     String psi(Model model) {
-        requireDataHolder();
         return psiPage(model, null, null, Map.of());
     }
 
     @PostMapping("/psi")
     String startPsi(@RequestParam(required = false) UUID projectId, @RequestParam(defaultValue = "") String peer,
             @RequestParam(defaultValue = "INTERSECTION") PsiMode mode, Model model) {
-        requireDataHolder();
         Map<String, List<String>> errors = new LinkedHashMap<>();
         if (projectId == null) {
             errors.put("projectId", List.of("choose the project"));
@@ -254,7 +261,6 @@ class AdminPages {
 
     @GetMapping("/psi/{runId}")
     String psiRun(@PathVariable UUID runId, Model model) {
-        requireDataHolder();
         model.addAttribute("run", psi.find(runId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND)));
         model.addAttribute("peer", psiHistory.peerOf(runId).orElse(""));
         return "admin/psi-run";
@@ -270,14 +276,12 @@ class AdminPages {
 
     @GetMapping("/models")
     String models(Model model) {
-        requireDataHolder();
         model.addAttribute("runs", trainingHistory.latest(50));
         return "admin/models";
     }
 
     @GetMapping("/models/{runId}")
     String model(@PathVariable UUID runId, Model model) {
-        requireDataHolder();
         TrainingRunView run = training.find(runId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         List<String> names = trainingHistory.featureNames(run.projectId());
         List<Map.Entry<String, Double>> coefficients = new ArrayList<>();
@@ -293,7 +297,6 @@ class AdminPages {
 
     @GetMapping("/models/{runId}/file")
     ResponseEntity<byte[]> modelFile(@PathVariable UUID runId) {
-        requireDataHolder();
         byte[] file = training.modelFile(runId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
@@ -301,9 +304,15 @@ class AdminPages {
                 .body(file);
     }
 
-    private void requireDataHolder() {
-        if (properties.role() != PartyRole.HOSPITAL && properties.role() != PartyRole.LAB) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "data is held by a hospital or a lab");
-        }
+    /** Patient data comes in only at a hospital, genotypes only at a lab (as {@code /api/ingest/**}). */
+    private Optional<String> wrongPartyFor(String format) {
+        PartyRole holder = switch (format) {
+            case "vcf" -> PartyRole.LAB;
+            case "fhir", "csv" -> PartyRole.HOSPITAL;
+            default -> null; // refused below as an unknown format
+        };
+        return holder == null || properties.role() == holder ? Optional.empty()
+                : Optional.of("this party is a " + properties.role().name().toLowerCase() + "; "
+                        + (holder == PartyRole.LAB ? "genotypes are imported at a lab" : "patient data is imported at a hospital"));
     }
 }

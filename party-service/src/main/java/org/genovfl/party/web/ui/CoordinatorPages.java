@@ -12,6 +12,7 @@ import org.genovfl.party.peer.PeerCallException;
 import org.genovfl.party.project.ProjectCatalog;
 import org.genovfl.party.project.ProjectService;
 import org.genovfl.party.project.ProjectSpec;
+import org.genovfl.party.security.AvailableAt;
 import org.genovfl.party.training.CoordinatorTraining;
 import org.genovfl.party.training.TrainingHistory;
 import org.genovfl.party.training.TrainingRunView;
@@ -32,10 +33,12 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * The coordinator's pages (role COORDINATOR, at the coordinator party): define a project and
  * read each party's count answers, start training with explained hyper-parameters, follow a
- * run live (validation AUC and log-loss per epoch) and read the history of runs.
+ * run live (validation AUC and log-loss per epoch) and read the history of runs. Elsewhere
+ * every page is refused before its parameters are bound ({@code AuthorisationBeforeBinding}).
  */
 @Controller
 @RequestMapping("/ui/coordinator")
+@AvailableAt(PartyRole.COORDINATOR)
 class CoordinatorPages {
 
     private final ProjectService projects;
@@ -55,20 +58,17 @@ class CoordinatorPages {
 
     @GetMapping("/projects")
     String projects(Model model) {
-        requireCoordinatorParty();
         model.addAttribute("projects", catalog.all());
         return "coordinator/projects";
     }
 
     @GetMapping("/projects/new")
     String newProject(Model model) {
-        requireCoordinatorParty();
         return projectForm(model, new ProjectForm(), Map.of());
     }
 
     @PostMapping("/projects")
     String createProject(@ModelAttribute("form") ProjectForm form, Principal person, Model model) {
-        requireCoordinatorParty();
         ProjectSpec spec = form.toSpec();
         Map<String, List<String>> errors = new LinkedHashMap<>(form.readingProblems());
         for (String problem : spec.problems()) {
@@ -105,7 +105,6 @@ class CoordinatorPages {
 
     @GetMapping("/training")
     String trainingRuns(@RequestParam(required = false) UUID projectId, Model model) {
-        requireCoordinatorParty();
         TrainingForm form = new TrainingForm();
         form.setProjectId(projectId);
         return trainingPage(model, form, Map.of());
@@ -113,7 +112,6 @@ class CoordinatorPages {
 
     @PostMapping("/training")
     String startTraining(@ModelAttribute("form") TrainingForm form, Model model) {
-        requireCoordinatorParty();
         Map<String, List<String>> errors = new LinkedHashMap<>();
         UUID psiRunId = null;
         try {
@@ -176,7 +174,6 @@ class CoordinatorPages {
 
     @GetMapping("/training/{runId}")
     String trainingRun(@PathVariable UUID runId, Model model) {
-        requireCoordinatorParty();
         TrainingRunView run = training.find(runId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
         model.addAttribute("run", run);
         return "coordinator/training-run";
@@ -187,11 +184,5 @@ class CoordinatorPages {
     @ResponseBody
     ResponseEntity<TrainingRunView> progress(@PathVariable UUID runId) {
         return ResponseEntity.of(training.find(runId));
-    }
-
-    private void requireCoordinatorParty() {
-        if (properties.role() != PartyRole.COORDINATOR) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "projects and training are run at the coordinator");
-        }
     }
 }

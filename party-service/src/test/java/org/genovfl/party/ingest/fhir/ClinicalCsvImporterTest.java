@@ -64,10 +64,10 @@ class ClinicalCsvImporterTest {
                 """;
         assertThatThrownBy(() -> importer.importCsv(new StringReader(csv), "broken.csv"))
                 .isInstanceOfSatisfying(ClinicalCsvImporter.CsvImportException.class, e -> assertThat(e.problems()).containsExactly(
-                        "line 3: value 'high' is not a number",
+                        "line 3: value (column 5) is not a number",
                         "line 4: patient_id names no Patient imported before",
-                        "line 5: a condition needs a SNOMED CT or ICD-10 system, not 'http://example.org/local'",
-                        "line 6: effective_at 'yesterday' is not an ISO date or date-time"));
+                        "line 5: a condition needs a SNOMED CT or ICD-10 system (column 3)",
+                        "line 6: effective_at (column 7) is not an ISO date or date-time"));
         assertThat(db.count("clinical_observation")).isEqualTo(before);
     }
 }

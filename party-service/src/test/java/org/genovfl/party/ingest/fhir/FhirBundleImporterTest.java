@@ -155,9 +155,65 @@ class FhirBundleImporterTest {
     @Test
     void notABundleIsRefusedWithAnOutcome() {
         assertThatThrownBy(() -> importer.importJson("{\"resourceType\": \"Patient\"}"))
-                .isInstanceOfSatisfying(FhirImportException.class, e -> assertThat(e.locations()).containsExactly("Bundle"));
+                .isInstanceOfSatisfying(FhirImportException.class, e -> assertThat(e.locations()).containsExactly("Bundle.resourceType"));
         assertThatThrownBy(() -> importer.importJson("{not json"))
-                .isInstanceOfSatisfying(FhirImportException.class, e -> assertThat(e.getMessage()).contains("not valid JSON"));
+                .isInstanceOfSatisfying(FhirImportException.class, e -> assertThat(e.outcome().getIssueFirstRep().getDiagnostics())
+                        .startsWith("not valid JSON (line 1, column"));
+    }
+
+    @Test
+    void twoPatientsWithTheSameIdAreRefusedAndNothingIsStored() {
+        List<Long> before = CLINICAL_TABLES.stream().map(db::count).toList();
+        String bundle = """
+                {"resourceType": "Bundle", "type": "collection", "entry": [
+                  {"resource": {"resourceType": "Patient", "id": "twice",
+                    "identifier": [{"system": "https://genovfl.org/fhir/NamingSystem/biobank-sample-id", "value": "BB-TWICE-1"}]}},
+                  {"resource": {"resourceType": "Patient", "id": "twice",
+                    "identifier": [{"system": "https://genovfl.org/fhir/NamingSystem/biobank-sample-id", "value": "BB-TWICE-2"}]}}
+                ]}""";
+        assertThatThrownBy(() -> importer.importJson(bundle)).isInstanceOfSatisfying(FhirImportException.class, e -> {
+            assertThat(e.locations()).containsExactly("Bundle.entry[1].resource.id");
+            assertThat(e.outcome().getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.DUPLICATE);
+        });
+        assertThat(CLINICAL_TABLES.stream().map(db::count).toList()).isEqualTo(before);
+    }
+
+    /** Problems name the element and its position; the values (a name, a birth date, an id) never appear. */
+    @Test
+    void problemsNameTheFieldAndPositionButNeverTheValue() {
+        String bundle = """
+                {"resourceType": "Bundle", "type": "collection", "entry": [
+                  {"resource": {"resourceType": "Patient", "id": "marker-patient-7731",
+                    "name": [{"family": "Quaxelbrook", "given": ["Zephyrine"]}], "birthDate": "1931-02-3x",
+                    "extension": [{"url": "https://genovfl.org/fhir/StructureDefinition/research-consent", "valueCode": "Quaxelbrook-consent"}]}},
+                  {"resource": {"resourceType": "Observation", "id": "marker-obs", "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "39156-5"}]},
+                    "subject": {"reference": "Patient/marker-absent-4471"}, "valueQuantity": {"value": 1, "unit": "kg/m2",
+                    "system": "urn:Quaxelbrook"}}}
+                ]}""";
+        assertThatThrownBy(() -> importer.importJson(bundle)).isInstanceOfSatisfying(FhirImportException.class, e -> {
+            assertThat(e.locations()).contains("Bundle.entry[0].resource.birthDate", "Bundle.entry[1].resource.subject.reference");
+            String serialised = FhirContext.forR4Cached().newJsonParser().encodeResourceToString(e.outcome());
+            for (String marker : List.of("Quaxelbrook", "Zephyrine", "1931-02-3x", "marker-patient-7731", "marker-absent-4471")) {
+                assertThat(serialised).as("outcome vs %s", marker).doesNotContain(marker);
+                assertThat(e.getMessage()).as("message vs %s", marker).doesNotContain(marker);
+            }
+        });
+    }
+
+    @Test
+    void aBundleWithMoreEntriesThanTheLimitIsRefusedBeforeParsingThem() {
+        var limits = org.genovfl.party.config.UploadLimits.defaults();
+        FhirBundleImporter capped = new FhirBundleImporter(FhirContext.forR4Cached(), db.transactions, db.dataSource, db.patients,
+                new org.genovfl.party.config.UploadLimits(limits.maxRequestSize(), limits.maxDocumentSize(), 2,
+                        limits.maxVcfLineSize(), limits.maxVcfSamples(), limits.maxVcfDecompressedSize()));
+        String entry = "{\"resource\": {\"resourceType\": \"Basic\", \"id\": \"b%d\"}}";
+        String bundle = "{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": ["
+                + String.join(",", entry.formatted(1), entry.formatted(2), entry.formatted(3)) + "]}";
+        assertThatThrownBy(() -> capped.importJson(bundle)).isInstanceOfSatisfying(FhirImportException.class, e -> {
+            assertThat(e.locations()).containsExactly("Bundle.entry");
+            assertThat(e.outcome().getIssueFirstRep().getCode()).isEqualTo(OperationOutcome.IssueType.TOOCOSTLY);
+        });
     }
 
     static JsonNode json(Path file) throws Exception {

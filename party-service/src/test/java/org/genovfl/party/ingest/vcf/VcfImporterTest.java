@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
+import org.genovfl.party.config.UploadLimits;
 import org.genovfl.party.ingest.IngestDatabase;
+import org.springframework.util.unit.DataSize;
 import org.genovfl.party.ingest.TestData;
 import org.genovfl.party.ingest.genomics.GenotypeStore;
 import org.genovfl.party.ingest.genomics.ImportedDataset;
@@ -278,7 +280,83 @@ class VcfImporterTest {
         assertThat(afs).containsExactly(3.0 / 7, 3.0 / 7);
     }
 
+    /** An importer of the test database with small limits: 4 KiB lines and headers, 3 samples, 64 KiB decompressed. */
+    static VcfImporter smallLimits() {
+        UploadLimits defaults = UploadLimits.defaults();
+        return new VcfImporter(db.transactions, new GenotypeStore(db.dataSource), db.patients,
+                new org.genovfl.party.ingest.ImportProgress(), new UploadLimits(defaults.maxRequestSize(),
+                        defaults.maxDocumentSize(), defaults.maxBundleEntries(), DataSize.ofKilobytes(4), 3, DataSize.ofKilobytes(64)));
+    }
+
+    static final String TWO_SAMPLE_HEADER = """
+            ##fileformat=VCFv4.2
+            ##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+            #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2
+            """;
+
+    @Test
+    void aLineLongerThanTheLimitStopsTheReadAsTooLarge() throws Exception {
+        Path file = directory.resolve("long-line.vcf");
+        Files.writeString(file, TWO_SAMPLE_HEADER + "1\t100\trs1\tA\tG\t.\tPASS\tX=" + "A".repeat(10_000)
+                + "\tGT\t0/1\t1/1\n");
+        assertStoreUnchangedAfterRefusal(smallLimits(), file, 4, "a line is longer than 4096 bytes", true);
+    }
+
+    @Test
+    void aHeaderLongerThanTheLimitStopsTheReadAsTooLarge() throws Exception {
+        Path file = directory.resolve("long-header.vcf");
+        Files.writeString(file, "##fileformat=VCFv4.2\n" + "##comment=padding\n".repeat(1000) + TWO_SAMPLE_HEADER.lines()
+                .skip(1).map(l -> l + "\n").reduce("", String::concat) + "1\t100\trs1\tA\tG\t.\tPASS\t.\tGT\t0/1\t1/1\n");
+        assertStoreUnchangedAfterRefusal(smallLimits(), file, 228, "the header is longer than 4096 bytes", true);
+    }
+
+    @Test
+    void moreSamplesThanTheLimitAreRefusedBeforeAnyPatientIsCreated() throws Exception {
+        Path file = directory.resolve("many-samples.vcf");
+        Files.writeString(file, """
+                ##fileformat=VCFv4.2
+                ##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+                #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2\tS3\tS4
+                1\t100\trs1\tA\tG\t.\tPASS\t.\tGT\t0/1\t1/1\t0/0\t0/1
+                """);
+        assertStoreUnchangedAfterRefusal(smallLimits(), file, 3, "the file has 4 samples, more than the 3 allowed", false);
+    }
+
+    @Test
+    void aGzipBombStopsAtTheDecompressedSizeLimit() throws Exception {
+        Path file = directory.resolve("bomb.vcf.gz");
+        try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(TWO_SAMPLE_HEADER.getBytes(StandardCharsets.UTF_8));
+            byte[] line = "1\t100\trs1\tA\tG\t.\tPASS\t.\tGT\t0/1\t1/1\n".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 20_000; i++) {
+                out.write(line);
+            }
+        }
+        assertThat(Files.size(file)).isLessThan(16_384);
+        long datasets = db.count("genotype_dataset");
+        assertThatThrownBy(() -> smallLimits().importFile(file, "bomb", SampleSheet.identity()))
+                .isInstanceOfSatisfying(VcfFormatException.class, e -> {
+                    assertThat(e.tooLarge()).isTrue();
+                    assertThat(e.reason()).contains("decompresses to more than 65536 bytes");
+                });
+        assertThat(db.count("genotype_dataset")).isEqualTo(datasets);
+    }
+
+    @Test
+    void aSampleSheetThatIsNotUtf8IsRefusedWithItsLine() throws Exception {
+        Path sheet = directory.resolve("latin1-sheet.csv");
+        Files.write(sheet, "sample_id,linkage_id\nS1,M\u00fcller-1\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> SampleSheet.read(sheet, 1 << 20)).isInstanceOfSatisfying(VcfFormatException.class, e -> {
+            assertThat(e.line()).isEqualTo(2);
+            assertThat(e.reason()).isEqualTo("the sample sheet is not UTF-8 text");
+        });
+    }
+
     private void assertStoreUnchangedAfterRefusal(Path file, long line, String reason) {
+        assertStoreUnchangedAfterRefusal(importer, file, line, reason, false);
+    }
+
+    private void assertStoreUnchangedAfterRefusal(VcfImporter importer, Path file, long line, String reason, boolean tooLarge) {
         long datasets = db.count("genotype_dataset");
         long variants = db.count("genotype_variant");
         long samples = db.count("genotype_sample");
@@ -289,6 +367,7 @@ class VcfImporterTest {
                     assertThat(e.file()).isEqualTo(file.getFileName().toString());
                     assertThat(e.line()).isEqualTo(line);
                     assertThat(e.getMessage()).startsWith(file.getFileName() + ":" + line + ": ").contains(reason);
+                    assertThat(e.tooLarge()).isEqualTo(tooLarge);
                 });
         assertThat(db.count("genotype_dataset")).isEqualTo(datasets);
         assertThat(db.count("genotype_variant")).isEqualTo(variants);
