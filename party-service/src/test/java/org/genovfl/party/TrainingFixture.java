@@ -77,6 +77,16 @@ final class TrainingFixture {
         }
     }
 
+    /**
+     * A cohort given as data: {@code clinical} and {@code labels} at the hospital, each of
+     * {@code genotypes} (row-major dosages, NaN a missing call) at a lab.
+     */
+    TrainingFixture(double[][] clinical, double[] labels, List<double[][]> genotypes) {
+        this.clinical = clinical;
+        this.labels = labels;
+        this.genotypes.addAll(genotypes);
+    }
+
     int rows() {
         return labels.length;
     }

@@ -140,8 +140,10 @@ class GwasStore {
     void blockDone(StoredScan scan, String lab, int block, int variants, Map<String, String> digests) {
         jdbc.sql("UPDATE gwas_scan SET variants_done = variants_done + ?, blocks_done = blocks_done + 1 WHERE id = ?")
                 .params(variants, scan.scanId()).update();
+        // Labs are numbered in the scan's order (an organisation's name is not an audit token).
         audit.record(scan.projectId(), AuditEventType.GWAS_BLOCK, digests, Map.of("gwasScan", scan.scanId().toString(),
-                "lab", lab, "block", Integer.toString(block), "variants", Integer.toString(variants)));
+                "lab", Integer.toString(scan.parties().labs().indexOf(lab)), "block", Integer.toString(block),
+                "variants", Integer.toString(variants)));
     }
 
     /**
