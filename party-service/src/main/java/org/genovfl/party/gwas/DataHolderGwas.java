@@ -242,6 +242,7 @@ public class DataHolderGwas implements DisposableBean {
             store.started(scan, session.cohortSize, session.cohortCommitment, hashes,
                     Map.of("covariates", Integer.toString(session.summary.covariates()),
                             "labs", Integer.toString(digests.size())));
+            store.phase(scanId, "null model sent");
             session.delivered = new NullModelDelivered(digests);
             log.info("GWAS scan {}: encrypted null model delivered to {} lab(s)", scanId, digests.size());
             return session.delivered;
@@ -271,6 +272,7 @@ public class DataHolderGwas implements DisposableBean {
                 store.started(scan, session.cohortSize, session.cohortCommitment, Map.of("nullModel", digest),
                         Map.of("variants", Integer.toString(session.ready.variants()),
                                 "filteredOut", Integer.toString(session.ready.filteredOut())));
+                store.phase(scanId, "scanning");
                 log.info("GWAS scan {}: encrypted null model received; {} variants to scan", scanId,
                         session.ready.variants());
             }

@@ -197,7 +197,7 @@ class GwasStore {
     /** A data holder learns how the scan ended (the coordinator's file hash, or the failure). */
     void finished(UUID scanId, String status, String summarySha256, String error) {
         jdbc.sql("""
-                UPDATE gwas_scan SET status = ?, summary_sha256 = coalesce(?, summary_sha256), error = ?,
+                UPDATE gwas_scan SET status = ?, phase = NULL, summary_sha256 = coalesce(?, summary_sha256), error = ?,
                        finished_at = coalesce(finished_at, now())
                  WHERE id = ? AND status = 'RUNNING'
                 """).params(status, summarySha256, error, scanId).update();
