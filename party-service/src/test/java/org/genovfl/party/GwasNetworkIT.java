@@ -331,22 +331,15 @@ class GwasNetworkIT {
     }
 
     private static JsonNode refusal(UUID project, Map<String, Object> body, int status) throws Exception {
-        HttpResponse<String> response = post(project, body);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
-        return JSON.readTree(response.body());
+        return TrainingFixture.problem(post(project, body), status);
     }
 
     private static String pointer(JsonNode problem) {
-        assertThat(problem.get("errors")).as(problem.toString()).isNotNull();
-        return problem.get("errors").get(0).get("pointer").asText();
+        return TrainingFixture.pointer(problem);
     }
 
     private static Map<String, Object> with(Map<String, Object> base, String field, Object value) {
-        Map<String, Object> body = new HashMap<>(base);
-        body.put(field, value);
-        return body;
+        return TrainingFixture.with(base, field, value);
     }
 
     private static HttpResponse<String> peerPost(HttpClient client, PartyRole role, String path, Object body)
