@@ -1,6 +1,6 @@
 -- The encrypted GWAS score test between the party services (issue 16): each party's record
 -- of a scan and, at the coordinator, the released per-variant results. Owned by
--- party-service's gwas package.
+-- party-service's gwas package. (V9: main's V8 is the study governance.)
 
 -- A scan has the same id at every party. The PSI run is a data holder's run (the
 -- coordinator holds none), so it is not a foreign key.
