@@ -77,6 +77,16 @@ final class TrainingFixture {
         }
     }
 
+    /**
+     * A cohort given as data: {@code clinical} and {@code labels} at the hospital, each of
+     * {@code genotypes} (row-major dosages, NaN a missing call) at a lab.
+     */
+    TrainingFixture(double[][] clinical, double[] labels, List<double[][]> genotypes) {
+        this.clinical = clinical;
+        this.labels = labels;
+        this.genotypes.addAll(genotypes);
+    }
+
     int rows() {
         return labels.length;
     }
@@ -258,6 +268,27 @@ final class TrainingFixture {
             out[i] = values.get(i).asDouble();
         }
         return out;
+    }
+
+    /** {@code base} with {@code field} set to {@code value}. */
+    static Map<String, Object> with(Map<String, Object> base, String field, Object value) {
+        Map<String, Object> body = new HashMap<>(base);
+        body.put(field, value);
+        return body;
+    }
+
+    /** A refused people-API request: asserts the status and problem+json, returns the problem. */
+    static JsonNode problem(HttpResponse<String> response, int status) throws IOException {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        return JSON.readTree(response.body());
+    }
+
+    /** The JSON pointer of a problem's first field error. */
+    static String pointer(JsonNode problem) {
+        assertThat(problem.get("errors")).as(problem.toString()).isNotNull();
+        return problem.get("errors").get(0).get("pointer").asText();
     }
 
     private static double[][] readBreastCancer() {

@@ -505,23 +505,16 @@ class TrainingNetworkIT {
     }
 
     private static Map<String, Object> with(Map<String, Object> base, String field, Object value) {
-        Map<String, Object> body = new java.util.HashMap<>(base);
-        body.put(field, value);
-        return body;
+        return TrainingFixture.with(base, field, value);
     }
 
     private static JsonNode refusal(Map<String, Object> body, int status) throws Exception {
-        HttpResponse<String> response = post(parties.client(null), PartyRole.COORDINATOR, "/api/training-runs", body,
-                "coordinator");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
-        return JSON.readTree(response.body());
+        return TrainingFixture.problem(post(parties.client(null), PartyRole.COORDINATOR, "/api/training-runs", body,
+                "coordinator"), status);
     }
 
     private static String pointer(JsonNode problem) {
-        assertThat(problem.get("errors")).as(problem.toString()).isNotNull();
-        return problem.get("errors").get(0).get("pointer").asText();
+        return TrainingFixture.pointer(problem);
     }
 
     // ---- helpers ---------------------------------------------------------------------------------

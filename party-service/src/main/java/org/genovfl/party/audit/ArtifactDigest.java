@@ -13,6 +13,15 @@ import java.util.HexFormat;
  */
 public record ArtifactDigest(String sha256, long sizeBytes) {
 
+    /** Hex SHA-256 of {@code bytes}, as audit events record artifacts. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return of(new java.io.ByteArrayInputStream(bytes)).sha256();
+        } catch (IOException e) {
+            throw new IllegalStateException("reading memory cannot fail", e);
+        }
+    }
+
     public static ArtifactDigest of(InputStream body) throws IOException {
         MessageDigest sha256;
         try {

@@ -135,6 +135,9 @@ public final class StudyDemo {
             return false;
         }
         releasedModel = downloadModel(PartyRole.HOSPITAL, trainingRunId);
+        if (!new GwasDemo(network, http, console).show(projectId, psiRunId)) {
+            return false;
+        }
 
         if (!new AuditTrailDemo(network, http, console).show(releasedModelFile())) {
             return false;

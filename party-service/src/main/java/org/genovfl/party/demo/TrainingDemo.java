@@ -106,11 +106,6 @@ final class TrainingDemo {
     }
 
     private JsonNode send(HttpRequest.Builder request, int expectedStatus) throws IOException, InterruptedException {
-        request.header("Authorization", network.authorization(PartyRole.COORDINATOR, "coordinator"));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != expectedStatus) {
-            throw new IllegalStateException("coordinator answered " + response.statusCode() + ": " + response.body());
-        }
-        return json.readTree(response.body());
+        return CoordinatorCalls.send(network, http, request, expectedStatus);
     }
 }

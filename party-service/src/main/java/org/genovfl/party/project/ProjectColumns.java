@@ -89,6 +89,22 @@ public class ProjectColumns {
     }
 
     /**
+     * The project's per-variant quality filters as its specification set them (null bounds:
+     * not applied), e.g. for a lab's GWAS filters on the aligned cohort.
+     */
+    public ProjectSpec.QualityFilters qualityFilters(UUID projectId) {
+        return jdbc.sql("""
+                SELECT CAST(cohort_spec -> 'spec' -> 'qualityFilters' ->> 'minMinorAlleleFrequency' AS DOUBLE PRECISION),
+                       CAST(cohort_spec -> 'spec' -> 'qualityFilters' ->> 'minCallRate' AS DOUBLE PRECISION),
+                       CAST(cohort_spec -> 'spec' -> 'qualityFilters' ->> 'minHardyWeinbergP' AS DOUBLE PRECISION)
+                  FROM project WHERE id = ?
+                """).param(projectId)
+                .query((rs, n) -> new ProjectSpec.QualityFilters((Double) rs.getObject(1), (Double) rs.getObject(2),
+                        (Double) rs.getObject(3)))
+                .optional().orElse(new ProjectSpec.QualityFilters(null, null, null));
+    }
+
+    /**
      * The names of a released model's coefficients: this party's column names in matrix
      * order, then {@value #INTERCEPT} for the hospital. Falls back to {@code column i} if
      * the registered columns no longer match the model's width.

@@ -19,6 +19,7 @@ import org.genovfl.party.config.PartyProperties;
 import org.genovfl.party.config.PartyRole;
 import org.genovfl.party.peer.PartyClient;
 import org.genovfl.party.peer.PeerCallException;
+import org.genovfl.party.peer.PeerRefusals;
 import org.genovfl.party.training.TrainingStore.EpochRecord;
 import org.genovfl.party.training.TrainingStore.StoredRun;
 import org.genovfl.party.training.TrainingWire.DecisionApplied;
@@ -185,7 +186,7 @@ public class CoordinatorTraining implements DisposableBean {
                 accepted = client.post(peer, "/peer/training/preflight",
                         new TrainingWire.Preflight(projectId, psiRunId, config), TrainingWire.PreflightAccepted.class);
             } catch (PeerCallException e) {
-                throw refusedAtPeer(holder, e);
+                throw PeerRefusals.asRequestProblem(holder, e, "/psiRunId");
             }
             if (cohortSize != null && cohortSize != accepted.cohortSize()) {
                 throw new InvalidFieldException(HttpStatus.CONFLICT, "/psiRunId", "the parties' aligned cohorts of "
@@ -201,21 +202,6 @@ public class CoordinatorTraining implements DisposableBean {
         log.info("Learning rate derived from the data: 1 / (bound {} / 4 + l2 {}) = {}", DataHolderTraining.fmt(bound),
                 config.l2(), DataHolderTraining.fmt(rate));
         return config.withLearningRate(rate);
-    }
-
-    /** A data holder's refusal of a preflight, as the people's request's problem (same status and field). */
-    private static RuntimeException refusedAtPeer(String holder, PeerCallException e) {
-        int status = e.problem().getStatus();
-        if (status == 404 || status == 409 || status == 422 || status == 400) {
-            String pointer = "/psiRunId";
-            Object errors = e.problem().getProperties() == null ? null : e.problem().getProperties().get("errors");
-            if (errors instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> first
-                    && first.get("pointer") instanceof String p) {
-                pointer = p;
-            }
-            return new InvalidFieldException(HttpStatus.valueOf(status), pointer, holder + ": " + e.problem().getDetail());
-        }
-        return e;
     }
 
     /** Resumes the runs this coordinator was driving when it stopped. */
@@ -588,12 +574,7 @@ public class CoordinatorTraining implements DisposableBean {
         try {
             return client.post(peer, DataHolderTraining.PEER_BASE + runId + "/" + step, body, answer);
         } catch (PeerCallException e) {
-            int status = e.problem().getStatus();
-            TrainingRunException.Reason reason = status == 409 ? TrainingRunException.Reason.OUT_OF_ORDER
-                    : status >= 500 ? TrainingRunException.Reason.PEER_FAILURE
-                    : status == 403 ? TrainingRunException.Reason.WRONG_SENDER
-                    : TrainingRunException.Reason.BAD_DATA;
-            throw new TrainingRunException(runId, reason, step + " at " + organisation + " failed: "
+            throw new TrainingRunException(runId, PeerRefusals.reasonOf(e), step + " at " + organisation + " failed: "
                     + e.problem().getDetail(), e);
         }
     }
