@@ -337,16 +337,18 @@ class TrainingNetworkIT {
         }
         assertThat(output.getAll()).contains("patients scored for this party only").doesNotContain("H-0", "L1-0");
 
-        // Rows the two parties did not align together are not scored: their PSI commitments differ.
+        // Rows the two parties did not align together are not scored: their PSI commitments
+        // differ, which the coordinator learns from the data holders before any run exists.
         UUID misaligned = cohort.seedPsiRun(laterCohort, "2b".repeat(32));
         db(PartyRole.LAB).sql("UPDATE psi_run SET cohort_commitment = ? WHERE id = ?").params("3c".repeat(32), misaligned)
                 .update();
-        UUID refusedRun = startInference(trainingRunId, misaligned);
-        JsonNode failed = awaitInference(refusedRun);
-        assertThat(failed.get("status").asText()).as(failed.toString()).isEqualTo("FAILED");
-        assertThat(failed.get("error").asText()).contains("PSI commitments differ");
-        assertThat(inferenceView(PartyRole.HOSPITAL, refusedRun).get("status").asText()).isEqualTo("FAILED");
-        assertThat(inferenceEvents(PartyRole.LAB, refusedRun)).isEmpty();
+        long runsBefore = db(PartyRole.COORDINATOR).sql("SELECT count(*) FROM inference_run").query(Long.class).single();
+        HttpResponse<String> misalignedRefused = post(parties.client(null), PartyRole.COORDINATOR, "/api/inference-runs",
+                Map.of("projectId", project, "trainingRunId", trainingRunId, "psiRunId", misaligned), "coordinator");
+        assertThat(misalignedRefused.statusCode()).as(misalignedRefused.body()).isEqualTo(409);
+        assertThat(misalignedRefused.body()).contains("/psiRunId").contains("commitments do not match");
+        assertThat(db(PartyRole.COORDINATOR).sql("SELECT count(*) FROM inference_run").query(Long.class).single())
+                .isEqualTo(runsBefore);
 
         // Only the training run's coordinator may ask a data holder for keys or partial scores.
         HttpClient asLab = parties.clientInsisting(parties.network.issue(LAB));
@@ -422,6 +424,20 @@ class TrainingNetworkIT {
         JsonNode report = JSON.readTree(again.body());
         assertThat(report.get("auc").asDouble()).isEqualTo(run.get("test").get("auc").asDouble());
         assertThat(report.get("patients").asInt()).isEqualTo(run.get("test").get("patients").asInt());
+    }
+
+    /** An inference request naming a PSI run the data holders do not hold is refused on arrival, not failed later. */
+    @Test
+    void shouldRefuseAnInferenceRunOnAnUnknownPsiRunWhenItArrives() throws Exception {
+        UUID trainingRunId = UUID.fromString(uninterruptedRun().get("runId").asText());
+        long runsBefore = db(PartyRole.COORDINATOR).sql("SELECT count(*) FROM inference_run").query(Long.class).single();
+        UUID unknown = UUID.randomUUID();
+        HttpResponse<String> refused = post(parties.client(null), PartyRole.COORDINATOR, "/api/inference-runs",
+                Map.of("projectId", project, "trainingRunId", trainingRunId, "psiRunId", unknown), "coordinator");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(404);
+        assertThat(refused.body()).contains("/psiRunId").contains(unknown.toString());
+        assertThat(db(PartyRole.COORDINATOR).sql("SELECT count(*) FROM inference_run").query(Long.class).single())
+                .as("no run was created").isEqualTo(runsBefore);
     }
 
     @Test

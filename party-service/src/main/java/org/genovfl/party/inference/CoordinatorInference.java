@@ -16,10 +16,12 @@ import org.springframework.http.HttpStatus;
 import org.genovfl.party.inference.InferenceStore.Role;
 import org.genovfl.party.inference.InferenceWire.ContributionRequest;
 import org.genovfl.party.inference.InferenceWire.KeysIssued;
+import org.genovfl.party.inference.InferenceWire.PreflightAccepted;
 import org.genovfl.party.inference.InferenceWire.RunRequest;
 import org.genovfl.party.inference.InferenceWire.Scored;
 import org.genovfl.party.peer.PartyClient;
 import org.genovfl.party.peer.PeerCallException;
+import org.genovfl.party.peer.PeerRefusals;
 import org.genovfl.party.training.ReleasedModels;
 import org.genovfl.party.training.ReleasedModels.TrainedRun;
 import org.genovfl.vfl.inference.InferenceException;
@@ -94,6 +96,7 @@ public class CoordinatorInference implements DisposableBean {
         }
         List<String> contributors = holders.stream().filter(p -> !p.equals(requester)).toList();
         RunRequest run = new RunRequest(UUID.randomUUID(), projectId, trainingRunId, psiRunId, requester, contributors);
+        preflight(run, holders);
         store.createCoordinatorRun(run);
         log.info("Inference run {} started: training run {} scores PSI run {} for the project's requester, {} "
                 + "contributor(s)", run.runId(), trainingRunId, psiRunId, contributors.size());
@@ -191,6 +194,30 @@ public class CoordinatorInference implements DisposableBean {
         } catch (RuntimeException e) {
             log.warn("Inference run {}: the requester could not be told to erase its key: {}", run.runId(),
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Checks on arrival, at each data holder, that the PSI run's aligned cohort can serve the
+     * run there and that all hold the same cohort; a refusal is the request's problem, with
+     * the data holder's status and field (404 or 409 naming /psiRunId).
+     */
+    private void preflight(RunRequest run, List<String> holders) {
+        String commitment = null;
+        for (String holder : holders) {
+            PartyProperties.Peer peer = properties.peer(holder).orElseThrow(() -> new IllegalArgumentException(
+                    holder + " is not a configured peer"));
+            PreflightAccepted accepted;
+            try {
+                accepted = client.post(peer, PEER_BASE + run.runId() + "/preflight", run, PreflightAccepted.class);
+            } catch (PeerCallException e) {
+                throw PeerRefusals.asRequestProblem(holder, e, "/psiRunId");
+            }
+            if (commitment != null && !commitment.equals(accepted.cohortCommitment())) {
+                throw new InvalidFieldException(HttpStatus.CONFLICT, "/psiRunId", "the data holders' aligned "
+                        + "cohorts of PSI run " + run.psiRunId() + " differ: their commitments do not match");
+            }
+            commitment = accepted.cohortCommitment();
         }
     }
 

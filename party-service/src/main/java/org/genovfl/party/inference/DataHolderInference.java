@@ -15,6 +15,8 @@ import org.genovfl.party.inference.InferenceStore.ScoreRow;
 import org.genovfl.party.inference.InferenceStore.StoredRun;
 import org.genovfl.party.inference.InferenceWire.ContributionRequest;
 import org.genovfl.party.inference.InferenceWire.KeysIssued;
+import org.genovfl.party.inference.InferenceWire.PreflightAccepted;
+import org.genovfl.party.psi.AlignedCohorts;
 import org.genovfl.party.inference.InferenceWire.RunRequest;
 import org.genovfl.party.inference.InferenceWire.Scored;
 import org.genovfl.party.training.ReleasedModels;
@@ -53,11 +55,13 @@ public class DataHolderInference implements DisposableBean {
     private final ReleasedModels models;
     private final TrainingDataSource dataSource;
     private final PartyProperties properties;
+    private final AlignedCohorts cohorts;
     /** Requests awaiting their sum: the run's key pair, and the aligned patients to store scores for. */
     private final Map<UUID, PendingRequest> pending = new ConcurrentHashMap<>();
 
     DataHolderInference(InferenceStore store, ReleasedModels models, TrainingDataSource dataSource,
-            PartyProperties properties) {
+            PartyProperties properties, AlignedCohorts cohorts) {
+        this.cohorts = cohorts;
         this.store = store;
         this.models = models;
         this.dataSource = dataSource;
@@ -79,6 +83,21 @@ public class DataHolderInference implements DisposableBean {
                 log.warn("{} inference run(s) this party requested lost their keys in a restart and are FAILED", failed);
             }
         }
+    }
+
+    /**
+     * Before the coordinator starts a run: the caller is the model's coordinator, the request
+     * names the model's data holders, and the PSI run's aligned cohort can serve the project
+     * here. Nothing is stored.
+     *
+     * @throws org.genovfl.party.web.InvalidFieldException naming {@code /psiRunId} (404 unknown
+     *     here, 409 of another project or not COMPLETED)
+     */
+    PreflightAccepted preflight(String caller, RunRequest run) {
+        check(caller, run);
+        AlignedCohorts.UsableCohort cohort = cohorts.requireUsable(run.projectId(), run.psiRunId(),
+                properties.organisation());
+        return new PreflightAccepted(cohort.rows(), cohort.cohortCommitment());
     }
 
     /**

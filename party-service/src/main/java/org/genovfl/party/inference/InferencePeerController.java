@@ -4,6 +4,7 @@ import java.util.UUID;
 import org.genovfl.party.inference.InferenceWire.Aborted;
 import org.genovfl.party.inference.InferenceWire.ContributionRequest;
 import org.genovfl.party.inference.InferenceWire.KeysIssued;
+import org.genovfl.party.inference.InferenceWire.PreflightAccepted;
 import org.genovfl.party.inference.InferenceWire.RunRequest;
 import org.genovfl.party.inference.InferenceWire.Scored;
 import org.genovfl.party.security.PeerAuthentication;
@@ -28,6 +29,12 @@ class InferencePeerController {
 
     InferencePeerController(DataHolderInference inference) {
         this.inference = inference;
+    }
+
+    @PostMapping("/peer/inference/runs/{runId}/preflight")
+    PreflightAccepted preflight(@PathVariable UUID runId, @RequestBody RunRequest run, PeerAuthentication caller) {
+        requireRun(runId, run);
+        return inference.preflight(caller.organisation(), run);
     }
 
     @PostMapping("/peer/inference/runs/{runId}/keys")

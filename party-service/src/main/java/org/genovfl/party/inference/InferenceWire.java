@@ -30,6 +30,13 @@ public final class InferenceWire {
      * Requester → coordinator: the run's public key, and the joint commitment of the PSI run
      * whose rows it scores (null for a PSI run without one).
      */
+    /**
+     * A data holder's answer to the coordinator's check before a run starts: the run's model
+     * and aligned cohort can serve it here.
+     */
+    public record PreflightAccepted(int rows, String cohortCommitment) {
+    }
+
     public record KeysIssued(ScoringKeys keys, String cohortCommitment) {
     }
 

@@ -1,5 +1,7 @@
 package org.genovfl.party.training;
 
+import org.genovfl.party.psi.AlignedCohorts;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,9 +69,11 @@ class TrainingStore {
     private final JdbcClient jdbc;
     private final AuditOutbox audit;
     private final KeyVault vault;
+    private final AlignedCohorts cohorts;
     private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    TrainingStore(JdbcClient jdbc, AuditOutbox audit, KeyVault vault) {
+    TrainingStore(JdbcClient jdbc, AuditOutbox audit, KeyVault vault, AlignedCohorts cohorts) {
+        this.cohorts = cohorts;
         this.jdbc = jdbc;
         this.audit = audit;
         this.vault = vault;
@@ -184,22 +188,8 @@ class TrainingStore {
             throw new InvalidFieldException(HttpStatus.NOT_FOUND, "/projectId",
                     "no project " + projectId + " is registered at " + here);
         }
-        if (psiRunId == null) {
-            return;
-        }
-        var psi = jdbc.sql("SELECT project_id, status FROM psi_run WHERE id = ?").param(psiRunId)
-                .query((rs, n) -> Map.entry(rs.getObject(1, UUID.class), rs.getString(2))).optional();
-        if (psi.isEmpty()) {
-            throw new InvalidFieldException(HttpStatus.NOT_FOUND, "/psiRunId",
-                    "no PSI run " + psiRunId + " is known at " + here);
-        }
-        if (!psi.get().getKey().equals(projectId)) {
-            throw new InvalidFieldException(HttpStatus.CONFLICT, "/psiRunId",
-                    "PSI run " + psiRunId + " belongs to another project at " + here);
-        }
-        if (!"COMPLETED".equals(psi.get().getValue())) {
-            throw new InvalidFieldException(HttpStatus.CONFLICT, "/psiRunId",
-                    "PSI run " + psiRunId + " is " + psi.get().getValue() + " at " + here + ", not COMPLETED");
+        if (psiRunId != null) {
+            cohorts.requireUsable(projectId, psiRunId, here);
         }
     }
 
