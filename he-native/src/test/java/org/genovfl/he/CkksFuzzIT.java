@@ -86,12 +86,15 @@ class CkksFuzzIT {
                     + "in %.1f s; VmRSS outside the JVM's heap and pools by pass %s kB%n", total, reachedNative,
                     accepted, seconds, Arrays.toString(rss));
             assertThat(total).isGreaterThanOrEqualTo(100_000);
-            // No leak: every object a load created is freed, and the memory outside the JVM's
-            // heap and pools (SEAL's memory pool, the native library's allocations) reaches its
-            // working size in the first pass and does not keep growing in the second, equally
-            // long one. (Plain VmRSS also counted the Java heap growing under load: flaky.)
+            // No leak: every object a load created is freed (exact: the library counts its live
+            // objects). Memory is the coarse second check: SEAL's global memory pool keeps a
+            // block of each size a load asked for, and how much of that resident memory the
+            // kernel counts varies from run to run on the same inputs (VmRSS grew 98 and 143 MB
+            // in the second pass on loaded CI machines, under 64 MB on quiet ones), so the bound
+            // is one a real leak would exceed: keeping one object per accepted load (about 5,000
+            // a pass, each 64 KB or more) would add over 300 MB.
             assertThat(CkksNative.liveObjects()).as("native objects left alive").isEqualTo(liveBefore);
-            assertThat(rss[2] - rss[1]).as("native memory growth in the second pass, kB").isLessThan(64 * 1024);
+            assertThat(rss[2] - rss[1]).as("native memory growth in the second pass, kB").isLessThan(256 * 1024);
         }
     }
 
