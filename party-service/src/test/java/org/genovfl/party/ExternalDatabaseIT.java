@@ -2,6 +2,7 @@ package org.genovfl.party;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
@@ -42,6 +43,35 @@ class ExternalDatabaseIT {
                 assertThat(self).isEqualTo(DemoNetwork.ORGANISATIONS.get(PartyRole.HOSPITAL));
                 assertThat(hospital.containsBean("partyDatabase")).isFalse();
                 assertThat(directory.resolve("network/data/hospital/postgres")).doesNotExist();
+            }
+        }
+    }
+
+    /**
+     * As docker/compose.yaml configures a party: the password is no property value but a file
+     * named {@code spring.datasource.password} in a directory imported as a config tree (a
+     * mounted secret), so it never appears in the environment or on a command line.
+     */
+    @Test
+    void databasePasswordComesFromAMountedSecretFile() throws Exception {
+        try (PartyDatabase external = PartyDatabase.embedded(directory.resolve("external-server"), 0)) {
+            Map<PartyRole, Integer> ports = new EnumMap<>(Map.of(PartyRole.HOSPITAL, 0, PartyRole.LAB, 0,
+                    PartyRole.COORDINATOR, 0));
+            DemoNetwork network = DemoNetwork.openOrCreate(directory.resolve("network"), ports);
+            Path secrets = Files.createDirectories(directory.resolve("run-secrets"));
+            // As the engine mounts it: the password alone, without a line break.
+            Files.writeString(secrets.resolve("spring.datasource.password"), external.password());
+            try (ConfigurableApplicationContext lab = new SpringApplicationBuilder(PartyServiceApplication.class)
+                    .properties("spring.config.additional-location=file:" + network.propertiesFile(PartyRole.LAB),
+                            "spring.config.import=configtree:" + secrets.toAbsolutePath() + "/",
+                            "server.port=0",
+                            "spring.datasource.url=" + external.jdbcUrl(),
+                            "spring.datasource.username=postgres")
+                    .run()) {
+                String self = JdbcClient.create(external.dataSource())
+                        .sql("SELECT organisation_name FROM party WHERE is_self").query(String.class).single();
+                assertThat(self).isEqualTo(DemoNetwork.ORGANISATIONS.get(PartyRole.LAB));
+                assertThat(lab.getEnvironment().getProperty("spring.datasource.password")).isEqualTo(external.password());
             }
         }
     }

@@ -67,8 +67,23 @@ public final class DemoNetwork {
     /** The kinds of account each party has; {@link #username} names a party's account of a kind. */
     public static final List<String> ACCOUNTS = List.of("admin", "coordinator", "regulator");
 
+    /**
+     * Where the parties run, which decides how they call each other. {@code ONE_MACHINE}: each
+     * listens on 127.0.0.1 at its own port and calls the others at localhost, with its data in
+     * {@code <directory>/data/<party>}. {@code CONTAINERS} (docker/compose.yaml): each listens on
+     * port {@value #CONTAINER_PORT} of its own container (on every interface of the container;
+     * the engine publishes the port on the host's 127.0.0.1 only), calls the others by their
+     * service names ({@link #host}), which its certificate names too, and keeps its data in
+     * {@value #CONTAINER_DATA_DIRECTORY} (a volume).
+     */
+    public enum Placement { ONE_MACHINE, CONTAINERS }
+
+    public static final int CONTAINER_PORT = 8443;
+    static final String CONTAINER_DATA_DIRECTORY = "/var/lib/genovfl";
+
     /** Written into credentials.properties; a directory without it is from an older, insecure layout. */
     private static final String LAYOUT = "layout";
+    private static final String PLACEMENT = "placement";
     private static final String CURRENT_LAYOUT = "2";
     private static final String KEY_STORE_PASSWORD = "spring.ssl.bundle.jks.party.keystore.password";
 
@@ -76,11 +91,13 @@ public final class DemoNetwork {
 
     private final Path directory;
     private final Map<PartyRole, Integer> ports;
+    private final Placement placement;
     private final Properties credentials;
 
-    private DemoNetwork(Path directory, Map<PartyRole, Integer> ports, Properties credentials) {
+    private DemoNetwork(Path directory, Map<PartyRole, Integer> ports, Placement placement, Properties credentials) {
         this.directory = directory;
         this.ports = ports;
+        this.placement = placement;
         this.credentials = credentials;
     }
 
@@ -93,16 +110,31 @@ public final class DemoNetwork {
      * @param ports the HTTPS port of each party; used only when the configuration is written
      */
     public static DemoNetwork openOrCreate(Path directory, Map<PartyRole, Integer> ports) {
+        return openOrCreate(directory, ports, Placement.ONE_MACHINE);
+    }
+
+    /**
+     * The same for parties in containers ({@link Placement#CONTAINERS}). A directory written
+     * for the other placement is written anew.
+     */
+    public static DemoNetwork openOrCreateForContainers(Path directory) {
+        Map<PartyRole, Integer> ports = new EnumMap<>(PartyRole.class);
+        ORGANISATIONS.keySet().forEach(role -> ports.put(role, CONTAINER_PORT));
+        return openOrCreate(directory, ports, Placement.CONTAINERS);
+    }
+
+    private static DemoNetwork openOrCreate(Path directory, Map<PartyRole, Integer> ports, Placement placement) {
         Path credentialsFile = directory.resolve("credentials.properties");
-        if (!Files.exists(credentialsFile) || !CURRENT_LAYOUT.equals(read(credentialsFile).getProperty(LAYOUT))) {
-            write(directory, ports);
+        if (!Files.exists(credentialsFile) || !CURRENT_LAYOUT.equals(read(credentialsFile).getProperty(LAYOUT))
+                || !placement.name().equals(read(credentialsFile).getProperty(PLACEMENT, Placement.ONE_MACHINE.name()))) {
+            write(directory, ports, placement);
         }
         Properties credentials = read(credentialsFile);
         Map<PartyRole, Integer> actualPorts = new EnumMap<>(PartyRole.class);
         for (PartyRole role : ORGANISATIONS.keySet()) {
             actualPorts.put(role, Integer.parseInt(read(directory.resolve(propertiesName(role))).getProperty("server.port")));
         }
-        return new DemoNetwork(directory, actualPorts, credentials);
+        return new DemoNetwork(directory, actualPorts, placement, credentials);
     }
 
     public Path directory() {
@@ -114,8 +146,18 @@ public final class DemoNetwork {
         return directory.resolve(propertiesName(role));
     }
 
+    /** Where {@code role}'s peers call it (in the containers' network for {@link Placement#CONTAINERS}). */
     public URI url(PartyRole role) {
-        return URI.create("https://localhost:" + ports.get(role));
+        return url(placement, role, ports.get(role));
+    }
+
+    private static URI url(Placement placement, PartyRole role, int port) {
+        return URI.create("https://" + (placement == Placement.CONTAINERS ? host(role) : "localhost") + ":" + port);
+    }
+
+    /** The host name of {@code role}'s container: its service name in docker/compose.yaml. */
+    public static String host(PartyRole role) {
+        return role.name().toLowerCase();
     }
 
     /** The user name of {@code party}'s account of kind {@code account} (one of {@link #ACCOUNTS}). */
@@ -194,7 +236,7 @@ public final class DemoNetwork {
         return directory.resolve("pki/" + role.name().toLowerCase() + ".p12");
     }
 
-    private static void write(Path directory, Map<PartyRole, Integer> ports) {
+    private static void write(Path directory, Map<PartyRole, Integer> ports, Placement placement) {
         try {
             Files.createDirectories(directory);
             ownerOnly(directory);
@@ -215,11 +257,13 @@ public final class DemoNetwork {
 
             Properties credentials = new Properties();
             credentials.setProperty(LAYOUT, CURRENT_LAYOUT);
+            credentials.setProperty(PLACEMENT, placement.name());
             credentials.setProperty("truststore-password", trustStorePassword);
             Map<PartyRole, String> pins = new EnumMap<>(PartyRole.class);
             Map<PartyRole, String> keyStorePasswords = new EnumMap<>(PartyRole.class);
             for (PartyRole role : ORGANISATIONS.keySet()) {
-                DemoCertificateAuthority.IssuedIdentity identity = ca.issue(ORGANISATIONS.get(role));
+                DemoCertificateAuthority.IssuedIdentity identity = ca.issue(ORGANISATIONS.get(role),
+                        placement == Placement.CONTAINERS ? List.of(host(role)) : List.of());
                 String password = randomSecret();
                 Path keyStore = directory.resolve("pki/" + role.name().toLowerCase() + ".p12");
                 DemoCertificateAuthority.writeKeyStore(identity, keyStore, password.toCharArray());
@@ -235,8 +279,10 @@ public final class DemoNetwork {
                 lines.add("# " + organisation + ": written by GenoVFL's demo set-up.");
                 lines.add("genovfl.role=" + role);
                 lines.add("genovfl.organisation=" + organisation);
-                lines.add("genovfl.data-directory=" + directory.resolve("data/" + role.name().toLowerCase()).toAbsolutePath());
-                lines.add("server.address=127.0.0.1");
+                boolean inContainer = placement == Placement.CONTAINERS;
+                lines.add("genovfl.data-directory=" + (inContainer ? CONTAINER_DATA_DIRECTORY
+                        : directory.resolve("data/" + role.name().toLowerCase()).toAbsolutePath()));
+                lines.add("server.address=" + (inContainer ? "0.0.0.0" : "127.0.0.1"));
                 lines.add("server.port=" + ports.get(role));
                 lines.add("spring.ssl.bundle.jks.party.keystore.location=file:" + keyStore.toAbsolutePath());
                 lines.add(KEY_STORE_PASSWORD + "=" + keyStorePasswords.get(role));
@@ -248,7 +294,7 @@ public final class DemoNetwork {
                     if (other != role) {
                         lines.add("genovfl.peers[" + peer + "].organisation=" + ORGANISATIONS.get(other));
                         lines.add("genovfl.peers[" + peer + "].role=" + other);
-                        lines.add("genovfl.peers[" + peer + "].url=https://localhost:" + ports.get(other));
+                        lines.add("genovfl.peers[" + peer + "].url=" + url(placement, other, ports.get(other)));
                         lines.add("genovfl.peers[" + peer + "].certificate-sha256=" + pins.get(other));
                         peer++;
                     }

@@ -18,7 +18,9 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Objects;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -83,14 +85,23 @@ public final class DemoCertificateAuthority {
 
     /** Issues a TLS client-and-server certificate for {@code organisation}, valid for localhost. */
     public IssuedIdentity issue(String organisation) {
+        return issue(organisation, List.of());
+    }
+
+    /**
+     * Issues a TLS client-and-server certificate for {@code organisation}, valid for localhost
+     * and for {@code hostNames} (e.g. its container's name, by which its peers call it).
+     */
+    public IssuedIdentity issue(String organisation, List<String> hostNames) {
         Objects.requireNonNull(organisation, "organisation");
         KeyPair keys = newKeyPair();
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            GeneralNames altNames = new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")
-            });
+            List<GeneralName> names = new ArrayList<>(List.of(
+                    new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+            hostNames.forEach(host -> names.add(new GeneralName(GeneralName.dNSName, host)));
+            GeneralNames altNames = new GeneralNames(names.toArray(GeneralName[]::new));
             X509v3CertificateBuilder builder = builder(
                             X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
                             name(organisation + " party service", organisation), keys)
